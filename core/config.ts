@@ -1,0 +1,227 @@
+import { z } from 'zod';
+
+export const RUNNER_NAMES = ['container', 'linux-vm', 'unikraft'] as const;
+export type RunnerName = (typeof RUNNER_NAMES)[number];
+
+export const SUITE_NAMES = ['cold-start', 'memory', 'throughput', 'density'] as const;
+export type SuiteName = (typeof SUITE_NAMES)[number];
+
+export const WORKLOAD_NAMES = ['http-hello', 'nginx', 'redis', 'postgres'] as const;
+export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const mib = z.number().int().min(1).max(1024 * 1024);
+
+const machine = z.enum(['pc', 'microvm']);
+const accel = z.enum(['auto', 'kvm', 'tcg']);
+
+/** One Unikraft image for one workload: what the user built with kraft or by hand. */
+const unikraftImage = z.strictObject({
+  /** Path to the Unikraft kernel image (ELF, or the `.dbg`-less image kraft leaves in `.unikraft/build/`). */
+  kernel: z.string().min(1),
+  /** A cpio initrd, or `workload-rootfs` to pack the workload's own rootfs (app-elfloader images). */
+  initrd: z.string().min(1).optional(),
+  /** Library parameters placed before `--` on the kernel command line. */
+  libParams: z.array(z.string()).default([]),
+  /** Application arguments placed after `--`. */
+  appArgs: z.array(z.string()).default([]),
+  /** Environment passed as `env.vars=[ "K=V" ]`. */
+  env: z.record(z.string(), z.string()).default({}),
+  /** Port the application listens on inside the guest; defaults to the workload's port. */
+  guestPort: z.number().int().min(1).max(65535).optional(),
+  memoryMiB: mib.default(64),
+  machine: machine.default('pc'),
+  /** Set only for a non-Unikraft kernel booted through this runner by the tests; it is labelled as such. */
+  standIn: z.string().min(1).optional(),
+});
+export type UnikraftImageConfig = z.infer<typeof unikraftImage>;
+
+const runnersSchema = z.strictObject({
+  container: z
+    .strictObject({ enabled: z.boolean().default(true) })
+    .prefault({}),
+  'linux-vm': z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      accel: accel.default('auto'),
+      machine: machine.default('pc'),
+      vcpus: positiveInt.max(64).default(1),
+      /** Guest memory for every workload (default: each workload's own vmMemoryMiB), and per workload. */
+      memoryMiB: mib.optional(),
+      workloadMemoryMiB: z.partialRecord(z.enum(WORKLOAD_NAMES), mib).default({}),
+      /** A kernel of your own instead of Debian's linux-image-cloud-amd64 (with the modules folder it needs). */
+      kernel: z.strictObject({ path: z.string().min(1), modulesDir: z.string().min(1) }).optional(),
+    })
+    .prefault({}),
+  unikraft: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      accel: accel.default('auto'),
+      images: z.partialRecord(z.enum(WORKLOAD_NAMES), unikraftImage).default({}),
+    })
+    .prefault({}),
+});
+
+const coldStart = z.strictObject({
+  trials: positiveInt.default(10),
+  warmups: nonNegativeInt.default(1),
+  readyTimeoutMs: positiveInt.default(60_000),
+  /** Test-only: a fixed sleep before every start, to prove the regression gate catches a slowdown. */
+  injectDelayMs: nonNegativeInt.default(0),
+});
+
+const memory = z.strictObject({
+  settleMs: nonNegativeInt.default(1_000),
+  samples: positiveInt.default(3),
+  minMemory: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      lowMiB: mib.default(2),
+      highMiB: mib.default(1024),
+      requests: positiveInt.default(20),
+    })
+    .prefault({}),
+});
+
+const throughput = z.strictObject({
+  connections: positiveInt.max(1_000).default(10),
+  durationS: positiveInt.max(600).default(10),
+  pipelining: positiveInt.max(100).default(1),
+  repetitions: positiveInt.default(3),
+  /** Concurrent clients for the PostgreSQL and Redis loads. */
+  clients: positiveInt.max(256).default(8),
+});
+
+const density = z.strictObject({
+  target: positiveInt.default(50),
+  /** Share of MemAvailable (at the start) that must stay free. */
+  memoryReserve: z.number().min(0).max(0.95).default(0.25),
+  startTimeoutMs: positiveInt.default(60_000),
+  concurrency: positiveInt.max(64).default(1),
+});
+
+const suitesSchema = z.strictObject({
+  'cold-start': coldStart.prefault({}),
+  memory: memory.prefault({}),
+  throughput: throughput.prefault({}),
+  density: density.prefault({}),
+});
+
+const gateMetric = z.strictObject({
+  direction: z.enum(['lower', 'higher']),
+  /** Relative change that matters, e.g. 0.1 for 10%. */
+  threshold: z.number().positive().max(10),
+});
+
+const gatesSchema = z.strictObject({
+  /** Family-wise significance level; corrected for the number of metrics compared. */
+  alpha: z.number().positive().max(0.2).default(0.01),
+  minSamples: z.number().int().min(2).default(5),
+  metrics: z.record(z.string(), gateMetric).default({
+    'cold-start.ready_ms': { direction: 'lower', threshold: 0.1 },
+    'memory.idle_pss_bytes': { direction: 'lower', threshold: 0.1 },
+    'throughput.requests_per_s': { direction: 'higher', threshold: 0.1 },
+  }),
+});
+
+/** Overrides applied by `--quick`; same shape as the suites section, every key optional. */
+const quickSchema = z
+  .strictObject({
+    'cold-start': coldStart.partial().optional(),
+    memory: memory.partial().optional(),
+    throughput: throughput.partial().optional(),
+    density: density.partial().optional(),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  testbed: z
+    .strictObject({
+      name: z.string().min(1).default('local'),
+      outDir: z.string().min(1).default('reports/out'),
+      cacheDir: z.string().min(1).default('.isobench/cache'),
+    })
+    .prefault({}),
+  runners: runnersSchema.prefault({}),
+  workloads: z.array(z.enum(WORKLOAD_NAMES)).nonempty().default([...WORKLOAD_NAMES]),
+  /** Suites `npm run bench` runs when no `--suite` is given. */
+  suites: z.array(z.enum(SUITE_NAMES)).nonempty().default(['cold-start']),
+  suite: suitesSchema.prefault({}),
+  quick: quickSchema,
+  gates: gatesSchema.prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+
+/** Typed identity: gives `bench.config.ts` completion and checking. Validation happens when the file is loaded. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** One line per problem, each naming the key path and what is allowed. */
+export function formatIssues(error: z.ZodError, source: string): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length ? issue.path.join('.') : '(top level)';
+      if (issue.code === 'unrecognized_keys') {
+        const where = issue.path.length ? `${path}.` : '';
+        return `${source}: unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')}; allowed here: ${allowedKeys(issue.path)}`;
+      }
+      return `${source}: ${path}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+function allowedKeys(path: PropertyKey[]): string {
+  let schema: z.ZodType = configSchema;
+  for (const key of path) {
+    const shape = objectShape(schema);
+    const next = shape?.[String(key)];
+    if (!next) return '?';
+    schema = next;
+  }
+  const shape = objectShape(schema);
+  return shape ? Object.keys(shape).join(', ') : '?';
+}
+
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  let s: z.ZodType = schema;
+  // Unwrap defaults/optionals/prefaults down to the object itself.
+  for (let i = 0; i < 5; i++) {
+    if (s instanceof z.ZodObject) return s.shape as Record<string, z.ZodType>;
+    const inner = (s as unknown as { unwrap?: () => z.ZodType }).unwrap?.();
+    const def = (s as unknown as { def: { innerType?: z.ZodType } }).def;
+    s = inner ?? def.innerType ?? s;
+  }
+  return undefined;
+}
+
+/** Validates a raw config object; throws ConfigError with one line per problem. */
+export function parseConfig(raw: unknown, source = 'bench.config.ts'): Config {
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, source));
+  return parsed.data;
+}
+
+/** What `--quick` changes when the config's own `quick` section does not say otherwise. */
+export const QUICK_DEFAULTS = {
+  'cold-start': { trials: 3, warmups: 1 },
+  memory: { samples: 1 },
+  throughput: { durationS: 3, repetitions: 1 },
+  density: { target: 20 },
+} as const;
+
+/** The config with the quick profile's overrides applied to the suites. */
+export function applyQuick(config: Config): Config {
+  const suite = { ...config.suite };
+  for (const name of SUITE_NAMES) {
+    (suite as Record<string, unknown>)[name] = { ...suite[name], ...QUICK_DEFAULTS[name], ...config.quick[name] };
+  }
+  return { ...config, suite };
+}

@@ -1,0 +1,89 @@
+import type { RunnerName } from '../core/config.ts';
+import type { Label } from '../core/results.ts';
+import type { Workload } from '../fixtures/workloads.ts';
+
+/** Where the workload in an instance answers; always loopback. */
+export interface Endpoint {
+  host: '127.0.0.1';
+  port: number;
+}
+
+/**
+ * Phase timestamps in ms since `requested` (performance.now() based), filled in as they happen.
+ * requested: start() was called; spawned: the container/QEMU process exists; firstOutput: first console byte;
+ * kernelInit: the Linux VM's init printed its marker; banner: Unikraft printed its banner; ready: the probe succeeded.
+ */
+export type PhaseName = 'requested' | 'spawned' | 'firstOutput' | 'kernelInit' | 'banner' | 'ready';
+export type Phases = Partial<Record<PhaseName, number>>;
+
+/** Host-side memory of one instance, in bytes. */
+export interface MemorySample {
+  /** Container: cgroup usage + shim RSS. VM/unikernel: QEMU RSS. */
+  rssBytes: number;
+  /** Proportional set size (QEMU: smaps_rollup; container: cgroup usage + shim PSS). */
+  pssBytes: number;
+  /** Peak RSS (VmHWM) where known. */
+  peakRssBytes?: number;
+  /** The guest memory configured for a VM or unikernel. */
+  guestMemoryBytes?: number;
+  /** The parts the totals are made of, for the reader (cgroupBytes, shimRssBytes, ...). */
+  parts?: Record<string, number>;
+}
+
+export interface StartOptions {
+  /** The probe must succeed within this time after `requested`, else the start fails. */
+  readyTimeoutMs: number;
+  /** Guest memory for VMs and unikernels; the runner's configured default when absent. */
+  memoryMiB?: number;
+  /** Aborting stops the instance being started and rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** A running workload instance. `stop()` is idempotent and always leaves nothing running. */
+export interface Instance {
+  readonly id: string;
+  readonly runner: RunnerName;
+  readonly workload: string;
+  readonly endpoint: Endpoint;
+  readonly phases: Phases;
+  /** Guest kernel uptime (s) when init printed its marker, where the kernel prints it. */
+  readonly guestUptimeAtInitS?: number;
+  /** Host process id (QEMU) or the container's init pid on the host, for cleanup bookkeeping. */
+  readonly pid?: number;
+  memory(): Promise<MemorySample>;
+  /** Console output (VM/unikernel) or container logs, most recent last. */
+  logs(): string;
+  /** False once the instance died or was stopped. */
+  alive(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/** Either the runner can run here, or why not and how to fix it. */
+export type Availability = { ok: true } | { ok: false; reason: string; fix: string };
+
+/**
+ * The one interface for every platform. A runner prepares artefacts once (not timed), then starts instances;
+ * `start` resolves after the workload's readiness probe succeeded, and on failure rejects with a TrialFailure
+ * after having stopped whatever it started.
+ */
+export interface Runner {
+  readonly name: RunnerName;
+  /** Whether this runner can run `workload` on this host; a not-run cell carries the reason. */
+  availability(workload: Workload): Promise<Availability>;
+  /** How this runner measures `workload` (accelerator, machine, memory, rootfs hash, stand-in). */
+  label(workload: Workload, options?: Pick<StartOptions, 'memoryMiB'>): Label;
+  /** Build or fetch everything `start` needs; idempotent and cached. */
+  prepare(workload: Workload, signal?: AbortSignal): Promise<void>;
+  start(workload: Workload, options: StartOptions): Promise<Instance>;
+}
+
+/** A trial that failed for a reason worth reporting (probe timeout, kernel panic, ...). */
+export class TrialFailure extends Error {
+  override name = 'TrialFailure';
+  constructor(
+    message: string,
+    readonly consoleTail?: string,
+  ) {
+    super(message);
+  }
+}
