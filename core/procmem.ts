@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+
+export interface ProcessMemory {
+  rssBytes: number;
+  pssBytes: number;
+  /** Peak RSS (VmHWM). */
+  peakRssBytes: number;
+}
+
+/** `Key:   123 kB` lines of /proc files, in bytes. */
+export function parseKbFields(text: string): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(\w+):\s+(\d+) kB$/.exec(line.trim());
+    if (m) fields[m[1]!] = Number(m[2]) * 1024;
+  }
+  return fields;
+}
+
+/** Host-side memory of one process from /proc (smaps_rollup for PSS, status for the peak). */
+export async function processMemory(pid: number): Promise<ProcessMemory> {
+  const [rollup, status] = await Promise.all([
+    readFile(`/proc/${pid}/smaps_rollup`, 'utf8'),
+    readFile(`/proc/${pid}/status`, 'utf8'),
+  ]);
+  const r = parseKbFields(rollup);
+  const s = parseKbFields(status);
+  return { rssBytes: r.Rss ?? s.VmRSS ?? 0, pssBytes: r.Pss ?? 0, peakRssBytes: s.VmHWM ?? 0 };
+}
