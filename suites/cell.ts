@@ -1,0 +1,67 @@
+import type { Cell, Label, Metric, Trial } from '../core/results.ts';
+import { summarize } from '../core/stats.ts';
+import type { SuiteContext } from './types.ts';
+
+export interface MetricSpec {
+  name: string;
+  unit: string;
+  direction: 'lower' | 'higher';
+}
+
+/** A metric from the values its trials recorded: one sample per successful, non-warm-up trial. */
+export function metricFromTrials(spec: MetricSpec, trials: readonly Trial[], flags: string[] = []): Metric {
+  const samples = trials
+    .filter((t) => t.ok && !t.warmup && Number.isFinite(t.values[spec.name]))
+    .map((t) => t.values[spec.name]!);
+  return { ...spec, samples, stats: summarize(samples), flags };
+}
+
+/** Status of a cell from its measured trials: all failed → failed, some → partial. */
+export function cellStatus(trials: readonly Trial[], aborted: boolean): Cell['status'] {
+  const measured = trials.filter((t) => !t.warmup);
+  const ok = measured.filter((t) => t.ok).length;
+  if (aborted) return 'partial';
+  if (measured.length > 0 && ok === 0) return 'failed';
+  return ok < measured.length ? 'partial' : 'ok';
+}
+
+/** The reason shown for a failed or partial cell: the distinct reasons of its failed trials. */
+export function failureSummary(trials: readonly Trial[]): string | undefined {
+  const reasons = [...new Set(trials.filter((t) => !t.ok).map((t) => t.error?.reason ?? 'unknown'))];
+  if (!reasons.length) return undefined;
+  const failed = trials.filter((t) => !t.ok).length;
+  return `${failed} of ${trials.length} trials failed: ${reasons.join('; ')}`;
+}
+
+/** The label of a cell as its runner describes it, with the suite's own notes added. */
+export function cellLabel(ctx: SuiteContext, memoryMiB?: number, notes: string[] = []): Label {
+  const label = ctx.runner.label(ctx.workload, memoryMiB === undefined ? undefined : { memoryMiB });
+  return { ...label, notes: [...label.notes, ...notes] };
+}
+
+/** Assembles a cell; `reason` defaults to the failures' summary. */
+export function buildCell(
+  ctx: SuiteContext,
+  parts: { label: Label; trials: Trial[]; metrics: Metric[]; aborted: boolean; reason?: string; extra?: Record<string, unknown> },
+  suite: Cell['suite'],
+): Cell {
+  const status = cellStatus(parts.trials, parts.aborted);
+  const reason = parts.reason ?? (parts.aborted ? 'interrupted' : failureSummary(parts.trials));
+  return {
+    suite,
+    workload: ctx.workload.name,
+    runner: ctx.runner.name,
+    status,
+    ...(reason ? { reason } : {}),
+    label: parts.label,
+    trials: parts.trials,
+    metrics: parts.metrics,
+    ...(parts.extra ? { extra: parts.extra } : {}),
+  };
+}
+
+/** The error of a failed trial as recorded in results. */
+export function trialError(error: unknown): NonNullable<Trial['error']> {
+  const e = error as { message?: string; consoleTail?: string };
+  return { reason: e?.message ?? String(error), ...(e?.consoleTail ? { consoleTail: e.consoleTail } : {}) };
+}
