@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx, so that bench.config.ts files load as they are.
+import { register } from 'tsx/esm/api';
+
+register();
+const { cli } = await import('../core/cli.ts');
+await cli(process.argv.slice(2));

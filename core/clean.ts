@@ -1,0 +1,80 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RUN_BASE } from './rundir.ts';
+import { docker } from '../runners/docker.ts';
+
+/** Whether `pid` is a running process (signal 0 probes without signalling). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function cmdline(pid: number): Promise<string[]> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * QEMU processes left by runs whose harness process is gone: every pid file in a run folder whose owner (the
+ * folder's name) no longer runs. A pid is killed only when that process is QEMU started with that very pid file,
+ * so a recycled pid is never hit.
+ */
+async function cleanQemu(log: (line: string) => void): Promise<number> {
+  let killed = 0;
+  let folders: string[];
+  try {
+    folders = await readdir(RUN_BASE);
+  } catch {
+    return 0;
+  }
+  for (const owner of folders) {
+    if (/^\d+$/.test(owner) && Number(owner) !== process.pid && processAlive(Number(owner))) continue;
+    const folder = join(RUN_BASE, owner);
+    for (const file of (await readdir(folder).catch(() => [])).filter((f) => f.endsWith('.pid'))) {
+      const pidFile = join(folder, file);
+      const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+      const args = pid ? await cmdline(pid) : [];
+      if (args[0]?.includes('qemu-system') && args.includes(pidFile)) {
+        process.kill(pid, 'SIGKILL');
+        killed++;
+        log(`killed QEMU pid ${pid} (left by isobench process ${owner})`);
+      }
+    }
+    await rm(folder, { recursive: true, force: true });
+  }
+  return killed;
+}
+
+/** Containers labelled by isobench whose run (label isobench.run = harness pid) is no longer alive. */
+async function cleanContainers(log: (line: string) => void): Promise<number> {
+  const containers = await docker.listContainers({ all: true, filters: { label: ['isobench=1'] } });
+  let removed = 0;
+  for (const info of containers) {
+    const owner = Number(info.Labels['isobench.run']);
+    if (owner && owner !== process.pid && processAlive(owner)) continue;
+    await docker.getContainer(info.Id).remove({ force: true });
+    removed++;
+    log(`removed container ${info.Id.slice(0, 12)} (${info.Labels['isobench.workload'] ?? info.Image}, left by isobench process ${owner || '?'})`);
+  }
+  return removed;
+}
+
+/** `isobench clean`: removes what killed runs left, and only that. */
+export async function clean(log: (line: string) => void): Promise<number> {
+  const qemu = await cleanQemu(log);
+  let containers = 0;
+  try {
+    containers = await cleanContainers(log);
+  } catch (error) {
+    log(`containers not checked: Docker is not reachable (${(error as Error).message})`);
+  }
+  log(qemu + containers === 0 ? 'nothing left behind by isobench' : `cleaned ${qemu} QEMU process(es), ${containers} container(s)`);
+  return 0;
+}

@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { ConfigError, RUNNER_NAMES, SUITE_NAMES, WORKLOAD_NAMES } from './config.ts';
+import { ExitCode } from './exit-codes.ts';
+import { OutputError } from './output.ts';
+import { ResultsFormatError } from './results.ts';
+import { runBench } from './run.ts';
+import { doctor } from './doctor.ts';
+
+const USAGE = `usage: isobench [run] [options]          measure (npm run bench -- [options])
+       isobench doctor [--no-install]     check the host: Docker, QEMU, KVM, cores, memory
+       isobench report <results.json...> [--out DIR]   render HTML/CSV/Markdown from saved results
+       isobench gate --baseline FILE --current FILE    fail (exit 1) on a significant regression
+       isobench clean                      remove what a killed run left (containers by label, QEMU by pid file)
+
+run options:
+  --suite LIST       ${SUITE_NAMES.join(',')} (default: the config's suites)
+  --runner LIST      ${RUNNER_NAMES.join(',')} (default: every enabled runner)
+  --workload LIST    ${WORKLOAD_NAMES.join(',')} (default: the config's workloads)
+  --trials N         cold-start trials per cell
+  --quick            the quick profile (fewer trials, shorter loads)
+  --out DIR          output folder (default: testbed.outDir, reports/out)
+  --config FILE      config file (default: ./bench.config.ts, else the embedded default)
+  --json             print results.json on stdout (progress goes to stderr)
+  --no-install       never install packages or start dockerd; print the command instead
+exit codes: 0 done, 1 gate failed, 2 usage or config error, 3 host not ready, 130 interrupted`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function list<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    if (!allowed.includes(item as T)) throw new UsageError(`${flag}: unknown "${item}"; allowed: ${allowed.join(', ')}`);
+  }
+  if (!items.length) throw new UsageError(`${flag}: give at least one of ${allowed.join(', ')}`);
+  return items as T[];
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a whole number ≥ 1, got "${value}"`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'run';
+  const rest = command === argv[0] ? argv.slice(1) : argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: command === 'report',
+    options: {
+      suite: { type: 'string' },
+      runner: { type: 'string' },
+      workload: { type: 'string' },
+      trials: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'no-install': { type: 'boolean', default: false },
+      baseline: { type: 'string' },
+      current: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return ExitCode.Ok;
+  }
+  switch (command) {
+    case 'run':
+      return runBench({
+        configPath: values.config,
+        suites: list(values.suite, SUITE_NAMES, '--suite'),
+        runners: list(values.runner, RUNNER_NAMES, '--runner'),
+        workloads: list(values.workload, WORKLOAD_NAMES, '--workload'),
+        trials: positiveInt(values.trials, '--trials'),
+        quick: values.quick,
+        out: values.out,
+        json: values.json,
+        install: !values['no-install'],
+      });
+    case 'doctor':
+      return doctor({ configPath: values.config, install: !values['no-install'] });
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** Bad input gets one clear line and exit code 2; anything else is a bug and keeps its stack. */
+export async function cli(argv: string[]): Promise<never> {
+  let code: number;
+  try {
+    code = await main(argv);
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    if (error instanceof ConfigError || error instanceof OutputError || error instanceof ResultsFormatError) {
+      process.stderr.write(`isobench: ${e.message}\n`);
+      code = ExitCode.Usage;
+    } else if (error instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`isobench: ${e.message}\n\n${USAGE}\n`);
+      code = ExitCode.Usage;
+    } else {
+      process.stderr.write(`isobench: ${e.stack ?? String(error)}\n`);
+      code = 70;
+    }
+  }
+  process.exit(code);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  await cli(process.argv.slice(2));
+}

@@ -1,0 +1,9 @@
+/** Exit codes of the isobench CLI (documented in the README). */
+export const ExitCode = {
+  Ok: 0,
+  GateFailed: 1,
+  Usage: 2,
+  HostNotReady: 3,
+  /** 128 + SIGINT, as shells report an interrupted command. */
+  Interrupted: 130,
+} as const;

@@ -1,0 +1,181 @@
+import { resolve } from 'node:path';
+import { applyQuick, type Config, type RunnerName, type SuiteName, type WorkloadName } from './config.ts';
+import { loadConfig } from './load-config.ts';
+import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from './results.ts';
+import { createRunFolder, linkLatest, writeResults } from './output.ts';
+import { createProgress } from './progress.ts';
+import { stopAll } from './lifecycle.ts';
+import { removeRunDir } from './rundir.ts';
+import { prepareHost, type HostReadiness } from './preflight.ts';
+import { formatSummary } from './summary.ts';
+import { ExitCode } from './exit-codes.ts';
+import { WORKLOADS, type Workload } from '../fixtures/workloads.ts';
+import { createRunner } from '../runners/index.ts';
+import type { Runner } from '../runners/types.ts';
+import { SUITES } from '../suites/index.ts';
+import { writeReports } from '../reports/index.ts';
+
+export interface RunOptions {
+  configPath?: string;
+  suites?: SuiteName[];
+  runners?: RunnerName[];
+  workloads?: WorkloadName[];
+  trials?: number;
+  quick: boolean;
+  out?: string;
+  json: boolean;
+  install: boolean;
+}
+
+/** The config as this run uses it: --quick, --trials and the selections applied. */
+export function resolveRunConfig(config: Config, opts: RunOptions): Config {
+  let resolved = opts.quick ? applyQuick(config) : config;
+  if (opts.trials !== undefined) {
+    resolved = { ...resolved, suite: { ...resolved.suite, 'cold-start': { ...resolved.suite['cold-start'], trials: opts.trials } } };
+  }
+  return {
+    ...resolved,
+    ...(opts.workloads ? { workloads: opts.workloads as Config['workloads'] } : {}),
+    ...(opts.suites ? { suites: opts.suites as Config['suites'] } : {}),
+    ...(opts.out ? { testbed: { ...resolved.testbed, outDir: opts.out } } : {}),
+  };
+}
+
+/** The runners a run uses: the ones asked for, else every runner the config enables. */
+export function selectedRunners(config: Config, asked?: RunnerName[]): RunnerName[] {
+  if (asked) return asked;
+  return (Object.keys(config.runners) as RunnerName[]).filter((name) => config.runners[name].enabled);
+}
+
+function notRunCell(suite: SuiteName, workload: Workload, runner: Runner | undefined, name: RunnerName, reason: string): Cell {
+  return {
+    suite,
+    workload: workload.name,
+    runner: name,
+    status: 'not-run',
+    reason,
+    label: runner ? runner.label(workload) : { accelerator: { kind: 'none', reason: 'not run' }, notes: [] },
+    trials: [],
+    metrics: [],
+  };
+}
+
+/**
+ * `npm run bench`: every selected suite × workload × runner, results written after every cell so that nothing
+ * measured is lost when the run breaks. Returns the process exit code.
+ */
+export async function runBench(opts: RunOptions): Promise<number> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const { config: loaded, source } = await loadConfig(opts.configPath);
+  const config = resolveRunConfig(loaded, opts);
+  const runnerNames = selectedRunners(config, opts.runners);
+  const startedAt = new Date();
+  const folder = await createRunFolder(config.testbed.outDir, startedAt);
+  const cacheDir = resolve(config.testbed.cacheDir);
+
+  const host: HostReadiness = await prepareHost(config, runnerNames, { install: opts.install, cacheDir, log });
+  if (!host.anyRunnable) {
+    log(`host not ready: none of the runners ${runnerNames.join(', ')} can run here.`);
+    for (const line of host.problems) log(`  ${line}`);
+    return ExitCode.HostNotReady;
+  }
+
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      log(`${signal} again: stopping instances now`);
+      void stopAll().finally(() => process.exit(ExitCode.Interrupted));
+      return;
+    }
+    log(`\n${signal}: stopping every instance and writing the partial results (again to force)`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const results: Results = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    runId: folder.split('/').pop()!,
+    startedAt: startedAt.toISOString(),
+    finishedAt: null,
+    partial: true,
+    quick: opts.quick,
+    environment: host.environment,
+    config: { ...config, source } as unknown as Record<string, unknown>,
+    cells: [],
+  };
+  const resultsPath = await writeResults(folder, results);
+  log(`isobench: ${config.suites.join(', ')} × ${config.workloads.join(', ')} × ${runnerNames.join(', ')}; ` +
+    `accelerator ${host.environment.accelerator.kind} (${host.environment.accelerator.reason}); results in ${resultsPath}`);
+
+  const progress = createProgress();
+  const runners = new Map<RunnerName, Runner>();
+  for (const name of runnerNames) {
+    if (host.runnerProblems[name] === undefined) {
+      runners.set(name, createRunner(name, { config, cacheDir, accelerator: host.accelerators[name], log: progress.log }));
+    }
+  }
+  const prepared = new Map<string, string | null>();
+
+  try {
+    for (const suiteName of config.suites) {
+      for (const workloadName of config.workloads) {
+        const workload = WORKLOADS[workloadName];
+        for (const runnerName of runnerNames) {
+          if (controller.signal.aborted) break;
+          const runner = runners.get(runnerName);
+          const cell = await measureCell(suiteName, workload, runnerName, runner);
+          results.cells.push(cell);
+          await writeResults(folder, results);
+        }
+      }
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) controller.abort(error);
+    log(`run stopped by an error: ${(error as Error).stack ?? String(error)}`);
+  } finally {
+    const leftovers = await stopAll();
+    for (const line of leftovers) log(`could not stop ${line}`);
+    removeRunDir();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const aborted = controller.signal.aborted;
+  results.finishedAt = new Date().toISOString();
+  results.partial = aborted;
+  if (aborted) results.partialReason = String((controller.signal.reason as Error)?.message ?? controller.signal.reason);
+  await writeResults(folder, results);
+  const written = await writeReports(results, folder);
+  await linkLatest(folder);
+
+  log('');
+  log(formatSummary(results));
+  log(`\nresults: ${resultsPath}`);
+  for (const path of written) log(`         ${path}`);
+  if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  return aborted ? ExitCode.Interrupted : ExitCode.Ok;
+
+  async function measureCell(suiteName: SuiteName, workload: Workload, name: RunnerName, runner?: Runner): Promise<Cell> {
+    if (!runner) return notRunCell(suiteName, workload, undefined, name, host.runnerProblems[name]!);
+    const availability = await runner.availability(workload);
+    if (!availability.ok) return notRunCell(suiteName, workload, runner, name, `${availability.reason}; ${availability.fix}`);
+    const key = `${name}/${workload.name}`;
+    if (!prepared.has(key)) {
+      progress.log(`preparing ${workload.name} for ${name} (built once, cached in ${cacheDir})`);
+      try {
+        await runner.prepare(workload, controller.signal);
+        prepared.set(key, null);
+      } catch (error) {
+        if (controller.signal.aborted) throw error;
+        prepared.set(key, (error as Error).message);
+      }
+    }
+    const prepareError = prepared.get(key);
+    if (prepareError) {
+      return { ...notRunCell(suiteName, workload, runner, name, `could not prepare: ${prepareError}`), status: 'failed' };
+    }
+    return SUITES[suiteName].run({ config, runner, workload, signal: controller.signal, progress });
+  }
+}
+
