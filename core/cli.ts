@@ -6,6 +6,7 @@ import { OutputError } from './output.ts';
 import { ResultsFormatError } from './results.ts';
 import { runBench } from './run.ts';
 import { doctor } from './doctor.ts';
+import { clean } from './clean.ts';
 
 const USAGE = `usage: isobench [run] [options]          measure (npm run bench -- [options])
        isobench doctor [--no-install]     check the host: Docker, QEMU, KVM, cores, memory
@@ -84,6 +85,8 @@ export async function main(argv: string[]): Promise<number> {
         json: values.json,
         install: !values['no-install'],
       });
+    case 'clean':
+      return clean((line) => process.stdout.write(`${line}\n`));
     case 'doctor':
       return doctor({ configPath: values.config, install: !values['no-install'] });
     default:

@@ -15,7 +15,7 @@ export interface HostReadiness {
 }
 
 const CONTAINER_ACCEL: Accelerator = { kind: 'none', reason: 'containers run on the host kernel' };
-const QEMU_RUNNERS: RunnerName[] = ['linux-vm', 'unikraft'];
+const QEMU_RUNNERS = ['linux-vm', 'unikraft'] as const;
 
 function toolsFor(runner: RunnerName): HostTool[] {
   return runner === 'container' ? [DOCKER_TOOL] : QEMU_TOOLS;

@@ -1,0 +1,184 @@
+import type { RunnerName } from '../core/config.ts';
+import type { Cell, Label, Stats, Trial } from '../core/results.ts';
+import { quantileSorted, summarize } from '../core/stats.ts';
+
+/** A metric of one cell, its statistics recomputed from the raw samples (the samples are the truth). */
+export interface MetricView {
+  name: string;
+  unit: string;
+  direction: 'lower' | 'higher';
+  samples: number[];
+  stats: Stats | null;
+  flags: string[];
+}
+
+/** Median time of one phase, in ms after `requested`, over the successful measured trials that reached it. */
+export interface PhaseMedian {
+  phase: string;
+  medianMs: number;
+  n: number;
+}
+
+/** One numeric field of a list of records (density steps, ...) against the count of instances. */
+export interface Curve {
+  field: string;
+  /** Where the records were found: `extra.instances`, `trial 2 detail.steps`, ... */
+  from: string;
+  points: { x: number; y: number }[];
+}
+
+/** One cell (a runner on a workload, from one source) as a report shows it. */
+export interface Lane {
+  /** The name in legends and tables: the runner, plus the source's label when a report merges several. */
+  name: string;
+  runner: RunnerName;
+  /** Index into ReportModel.sources. */
+  source: number;
+  status: Cell['status'];
+  reason?: string;
+  /** "kvm · pc · 1 vCPU · 128 MiB": how it was measured, next to every number it produced. */
+  label: string;
+  accelerator: Label['accelerator']['kind'];
+  trials: { measured: number; ok: number; warmups: number };
+  /** Distinct reasons of failed trials. */
+  failures: string[];
+  metrics: MetricView[];
+  phases: PhaseMedian[];
+  curves: Curve[];
+  /** Scalar facts from the cell's `extra` (stop reason, bisection steps, ...), as text. */
+  details: [string, string][];
+  /** The smallest guest memory the workload came up in, when the suite put it in `extra` rather than a metric. */
+  minGuestMemoryMiB?: number;
+}
+
+/** Phases in the order they happen; unknown phases follow, by their median time. */
+export const PHASE_ORDER = ['requested', 'spawned', 'firstOutput', 'kernelInit', 'banner', 'ready'];
+
+export function describeLabel(label: Label, runner: RunnerName): string {
+  return [
+    // A container has no accelerator: it runs on the host's CPU.
+    runner === 'container' && label.accelerator.kind === 'none' ? 'native' : label.accelerator.kind,
+    label.machine,
+    label.vcpus !== undefined ? `${label.vcpus} vCPU` : undefined,
+    label.guestMemoryMiB !== undefined ? `${label.guestMemoryMiB} MiB` : undefined,
+    label.standIn ? `stand-in: ${label.standIn}` : undefined,
+    label.rootfsHash ? `rootfs ${label.rootfsHash.slice(0, 12)}` : undefined,
+    ...label.notes,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function measured(trials: readonly Trial[]): Trial[] {
+  return trials.filter((t) => t.ok && !t.warmup);
+}
+
+export function phaseMedians(trials: readonly Trial[]): PhaseMedian[] {
+  const byPhase = new Map<string, number[]>();
+  for (const trial of measured(trials)) {
+    for (const [phase, at] of Object.entries(trial.phases)) {
+      if (phase === 'requested' || !Number.isFinite(at)) continue;
+      byPhase.set(phase, [...(byPhase.get(phase) ?? []), at]);
+    }
+  }
+  const medians = [...byPhase].map(([phase, times]) => ({
+    phase,
+    medianMs: quantileSorted([...times].sort((a, b) => a - b), 0.5),
+    n: times.length,
+  }));
+  return medians.sort((a, b) => phaseRank(a.phase) - phaseRank(b.phase) || a.medianMs - b.medianMs);
+}
+
+/** Position of a phase in PHASE_ORDER; unknown phases after the known ones. */
+export function phaseRank(phase: string): number {
+  const i = PHASE_ORDER.indexOf(phase);
+  return i >= 0 ? i : PHASE_ORDER.length;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Fields that count instances, in order of preference, for the x axis of a curve. */
+const COUNT_FIELDS = ['count', 'instances', 'n', 'index'];
+
+/**
+ * Numeric series of a list of records, against the instance count: the shape density steps are recorded in,
+ * read generically so that new fields show up without changes here.
+ */
+function curvesOf(list: unknown, from: string): Curve[] {
+  if (!Array.isArray(list) || list.length < 2 || !list.every(isRecord)) return [];
+  const records = list as Record<string, unknown>[];
+  const numeric = (key: string) => records.every((r) => typeof r[key] === 'number' && Number.isFinite(r[key]));
+  const fields = Object.keys(records[0]!).filter(numeric);
+  const xField = COUNT_FIELDS.find((f) => fields.includes(f));
+  // An `index` counts from 0; a count of instances from 1.
+  const x = (r: Record<string, unknown>, i: number) =>
+    xField === undefined ? i + 1 : (r[xField] as number) + (xField === 'index' ? 1 : 0);
+  return fields
+    .filter((f) => f !== xField)
+    .map((field) => ({ field, from, points: records.map((r, i) => ({ x: x(r, i), y: r[field] as number })) }));
+}
+
+export function cellCurves(cell: Cell): Curve[] {
+  const fromExtra = Object.entries(cell.extra ?? {}).flatMap(([key, value]) => curvesOf(value, `extra.${key}`));
+  if (fromExtra.length) return fromExtra;
+  const trials = measured(cell.trials);
+  return trials.flatMap((trial) =>
+    Object.entries(trial.detail ?? {}).flatMap(([key, value]) =>
+      curvesOf(value, trials.length > 1 ? `trial ${trial.index + 1} detail.${key}` : `detail.${key}`),
+    ),
+  );
+}
+
+const DETAIL_TEXT_MAX = 160;
+
+function detailText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value) && value.every(isRecord)) return undefined; // a curve, or records shown elsewhere
+  const json = JSON.stringify(value);
+  if (json === undefined) return undefined;
+  return json.length > DETAIL_TEXT_MAX ? `${json.slice(0, DETAIL_TEXT_MAX - 1)}…` : json;
+}
+
+export function cellDetails(cell: Cell): [string, string][] {
+  return Object.entries(cell.extra ?? {}).flatMap(([key, value]): [string, string][] => {
+    const text = detailText(value);
+    return text === undefined ? [] : [[key, text]];
+  });
+}
+
+function minGuestMemoryMiB(cell: Cell): number | undefined {
+  const entry = Object.entries(cell.extra ?? {}).find(([k, v]) => /^min.*mem.*mib$/i.test(k) && typeof v === 'number');
+  return entry?.[1] as number | undefined;
+}
+
+export function buildLane(cell: Cell, source: number, name: string): Lane {
+  const measuredTrials = cell.trials.filter((t) => !t.warmup);
+  const minMemory = minGuestMemoryMiB(cell);
+  return {
+    name,
+    runner: cell.runner,
+    source,
+    status: cell.status,
+    ...(cell.reason ? { reason: cell.reason } : {}),
+    label: describeLabel(cell.label, cell.runner),
+    accelerator: cell.label.accelerator.kind,
+    trials: {
+      measured: measuredTrials.length,
+      ok: measuredTrials.filter((t) => t.ok).length,
+      warmups: cell.trials.length - measuredTrials.length,
+    },
+    failures: [...new Set(cell.trials.filter((t) => !t.ok).map((t) => t.error?.reason ?? 'no reason recorded'))],
+    metrics: cell.metrics.map((m) => ({
+      name: m.name,
+      unit: m.unit,
+      direction: m.direction,
+      samples: m.samples,
+      stats: summarize(m.samples),
+      flags: m.flags,
+    })),
+    phases: phaseMedians(cell.trials),
+    curves: cell.suite === 'density' ? cellCurves(cell) : [],
+    details: cellDetails(cell),
+    ...(minMemory !== undefined ? { minGuestMemoryMiB: minMemory } : {}),
+  };
+}

@@ -1,0 +1,102 @@
+/** Two-sided Mann-Whitney U (Wilcoxon rank-sum) test of two independent samples. */
+export interface MannWhitneyResult {
+  /** U of the first sample: pairs (x, y) with x > y, a tie counting one half. */
+  u: number;
+  /** Two-sided p-value. */
+  p: number;
+  /** The smallest p-value these sample sizes (and ties) can give at all: above α, no test can declare a change. */
+  minP: number;
+  method: 'exact' | 'normal';
+}
+
+/**
+ * Up to this many samples in all, the p-value is exact: the permutation distribution of the rank sum, counted
+ * with the observed mid-ranks, so ties are handled exactly too. Beyond it the counts would outgrow exact doubles,
+ * and the normal approximation is good anyway.
+ */
+const EXACT_MAX_N = 50;
+
+/** Mid-ranks of the pooled samples, doubled so that they are integers (a tie over ranks 3 and 4 gets 7). */
+function doubledMidRanks(pooled: readonly number[]): { ranks: number[]; tieSizes: number[] } {
+  const order = pooled.map((_, i) => i).sort((a, b) => pooled[a]! - pooled[b]!);
+  const ranks = new Array<number>(pooled.length);
+  const tieSizes: number[] = [];
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && pooled[order[end + 1]!] === pooled[order[start]!]) end++;
+    for (let i = start; i <= end; i++) ranks[order[i]!] = start + 1 + end + 1;
+    tieSizes.push(end - start + 1);
+    start = end + 1;
+  }
+  return { ranks, tieSizes };
+}
+
+/** Complementary error function (Numerical Recipes' erfcc, relative error < 1.2e-7). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const poly =
+    -z * z - 1.26551223 +
+    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
+    t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const r = t * Math.exp(poly);
+  return x >= 0 ? r : 2 - r;
+}
+
+/** P(|S - E[S]| >= |observed - E[S]|) over all ways to pick the first sample's ranks from the pooled ranks. */
+function exactTest(ranks: readonly number[], n1: number, observed: number): { p: number; minP: number } {
+  const total = ranks.reduce((s, r) => s + r, 0);
+  // counts[k][s]: how many k-subsets of the ranks seen so far sum to s.
+  const counts = Array.from({ length: n1 + 1 }, () => new Float64Array(total + 1));
+  counts[0]![0] = 1;
+  ranks.forEach((rank, i) => {
+    for (let k = Math.min(i + 1, n1); k >= 1; k--) {
+      const row = counts[k]!;
+      const below = counts[k - 1]!;
+      for (let s = total; s >= rank; s--) row[s]! += below[s - rank]!;
+    }
+  });
+  const dist = counts[n1]!;
+  const mean = (n1 * total) / ranks.length;
+  const observedDeviation = Math.abs(observed - mean);
+  let all = 0;
+  let tail = 0;
+  let maxDeviation = 0;
+  for (let s = 0; s <= total; s++) {
+    if (!dist[s]) continue;
+    all += dist[s]!;
+    // Sums are integers and the mean a multiple of 1/N: compare with a margin far below that spacing.
+    if (Math.abs(s - mean) >= observedDeviation - 1e-9) tail += dist[s]!;
+    maxDeviation = Math.max(maxDeviation, Math.abs(s - mean));
+  }
+  let extreme = 0;
+  for (let s = 0; s <= total; s++) if (dist[s] && Math.abs(s - mean) >= maxDeviation - 1e-9) extreme += dist[s]!;
+  return { p: Math.min(1, tail / all), minP: Math.min(1, extreme / all) };
+}
+
+/** Normal approximation with the tie correction of the variance and a continuity correction. */
+function normalTest(u: number, n1: number, n2: number, tieSizes: readonly number[]): { p: number; minP: number } {
+  const n = n1 + n2;
+  const ties = tieSizes.reduce((s, t) => s + (t ** 3 - t), 0);
+  const variance = ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1)));
+  if (!(variance > 0)) return { p: 1, minP: 1 };
+  const sd = Math.sqrt(variance);
+  const mean = (n1 * n2) / 2;
+  const twoSided = (deviation: number) => Math.min(1, erfc(Math.max(0, deviation - 0.5) / sd / Math.SQRT2));
+  return { p: twoSided(Math.abs(u - mean)), minP: twoSided(mean) };
+}
+
+/**
+ * Mann-Whitney U test: does one sample tend to have larger values than the other? Distribution-free, so one slow
+ * outlier trial cannot make a change significant by itself, unlike a t-test on means.
+ */
+export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWhitneyResult {
+  const n1 = x.length;
+  const n2 = y.length;
+  if (!n1 || !n2) throw new Error('mannWhitneyU: both samples need at least one value');
+  const { ranks, tieSizes } = doubledMidRanks([...x, ...y]);
+  const rankSum = ranks.slice(0, n1).reduce((s, r) => s + r, 0);
+  const u = rankSum / 2 - (n1 * (n1 + 1)) / 2;
+  if (n1 + n2 <= EXACT_MAX_N) return { u, ...exactTest(ranks, n1, rankSum), method: 'exact' };
+  return { u, ...normalTest(u, n1, n2, tieSizes), method: 'normal' };
+}

@@ -1,0 +1,87 @@
+import { RUNNER_NAMES, SUITE_NAMES, WORKLOAD_NAMES, type SuiteName } from '../core/config.ts';
+import type { Results } from '../core/results.ts';
+import { DEFAULT_RESAMPLES } from './bootstrap.ts';
+import { buildLane, type Lane } from './lanes.ts';
+import { laneRatios, type RatioOptions, type RatioView } from './ratios.ts';
+import { describeSources, sourceNotices, type Notice, type SourceView } from './sources.ts';
+
+export interface WorkloadView {
+  workload: string;
+  /** One per cell: every runner of every source, also those that did not run (with their reason). */
+  lanes: Lane[];
+  /** Every metric any lane has, in first-seen order. */
+  metricNames: string[];
+  /** Between the runners of each source. */
+  ratios: RatioView[];
+}
+
+export interface SuiteView {
+  suite: SuiteName;
+  workloads: WorkloadView[];
+}
+
+/** Everything a report shows, computed once from the results; renderers only lay it out. */
+export interface ReportModel {
+  sources: SourceView[];
+  notices: Notice[];
+  suites: SuiteView[];
+  /** How the ratio intervals were computed, for the report's methods note. */
+  ratioMethod: RatioOptions & { description: string };
+}
+
+export type ModelOptions = Partial<RatioOptions>;
+
+/** Fixed so that the same results always give the same report. */
+export const REPORT_SEED = 0x150be7c4;
+
+const orderOf = (list: readonly string[], item: string) => {
+  const i = list.indexOf(item);
+  return i >= 0 ? i : list.length;
+};
+
+/** The report's view of one or more results files (several hosts or commits side by side). */
+export function buildReportModel(results: readonly Results[], options: ModelOptions = {}): ReportModel {
+  if (!results.length) throw new Error('a report needs at least one results file');
+  const ratioOptions: RatioOptions = {
+    level: options.level ?? 0.95,
+    resamples: options.resamples ?? DEFAULT_RESAMPLES,
+    seed: options.seed ?? REPORT_SEED,
+  };
+  const sources = describeSources(results);
+  const laneName = (runner: string, source: number) =>
+    sources.length > 1 ? `${runner} · ${sources[source]!.label}` : runner;
+
+  const suites: SuiteView[] = [];
+  for (const suite of SUITE_NAMES) {
+    const cells = results.flatMap((r, source) => r.cells.filter((c) => c.suite === suite).map((cell) => ({ cell, source })));
+    if (!cells.length) continue;
+    const workloadNames = [...new Set(cells.map((c) => c.cell.workload))].sort(
+      (a, b) => orderOf(WORKLOAD_NAMES, a) - orderOf(WORKLOAD_NAMES, b) || a.localeCompare(b),
+    );
+    const workloads = workloadNames.map((workload): WorkloadView => {
+      const lanes = cells
+        .filter((c) => c.cell.workload === workload)
+        .sort((a, b) => a.source - b.source || orderOf(RUNNER_NAMES, a.cell.runner) - orderOf(RUNNER_NAMES, b.cell.runner))
+        .map(({ cell, source }) => buildLane(cell, source, laneName(cell.runner, source)));
+      return {
+        workload,
+        lanes,
+        metricNames: [...new Set(lanes.flatMap((l) => l.metrics.map((m) => m.name)))],
+        ratios: laneRatios(lanes, ratioOptions),
+      };
+    });
+    suites.push({ suite, workloads });
+  }
+
+  return {
+    sources,
+    notices: sourceNotices(sources),
+    suites,
+    ratioMethod: {
+      ...ratioOptions,
+      description:
+        `ratio of medians between runners; ${Math.round(ratioOptions.level * 100)}% percentile-bootstrap interval ` +
+        `from ${ratioOptions.resamples.toLocaleString('en-US')} resamples of the trials (seed ${ratioOptions.seed})`,
+    },
+  };
+}

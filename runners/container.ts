@@ -1,0 +1,191 @@
+import type Docker from 'dockerode';
+import { Writable } from 'node:stream';
+import { track } from '../core/lifecycle.ts';
+import { allocatePort, releasePort } from '../core/ports.ts';
+import { ensureImage } from '../fixtures/container-image.ts';
+import { waitReady } from '../fixtures/probes.ts';
+import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
+import type { Workload } from '../fixtures/workloads.ts';
+import { containerMemory } from './container-memory.ts';
+import { docker, dockerAvailability } from './docker.ts';
+import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
+
+/** Container logs kept for `logs()`: the tail is what explains a failure. */
+const LOG_KEEP_BYTES = 64 * 1024;
+const FAILURE_TAIL_LINES = 50;
+
+/** Splits Docker's multiplexed (non-TTY) log stream: 8-byte frame headers, then the frame. */
+export function demuxLogs(buffer: Buffer): string {
+  const frames: Buffer[] = [];
+  for (let at = 0; at + 8 <= buffer.length; ) {
+    const length = buffer.readUInt32BE(at + 4);
+    frames.push(buffer.subarray(at + 8, at + 8 + length));
+    at += 8 + length;
+  }
+  return Buffer.concat(frames).toString('utf8');
+}
+
+class ContainerInstance implements Instance {
+  readonly runner = 'container' as const;
+  readonly phases: Phases = { requested: 0 };
+  pid?: number;
+  /** Exit status once the container's process ended (while not stopped by us). */
+  exitStatus?: number;
+  private log = '';
+  private logStream?: NodeJS.ReadableStream & { destroy?: () => void };
+  private stopping?: Promise<void>;
+  private readonly untrack: () => void;
+
+  constructor(
+    private readonly container: Docker.Container,
+    readonly workload: string,
+    readonly endpoint: Endpoint,
+  ) {
+    this.untrack = track({ description: this.description, stop: () => this.stop() });
+    // Issued before start so that no exit can be missed; it is one idle request, cheaper than polling the engine.
+    container.wait({ condition: 'next-exit' }).then(
+      (result: { StatusCode: number }) => {
+        if (!this.stopping) this.exitStatus = result.StatusCode;
+      },
+      () => {},
+    );
+  }
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  get description(): string {
+    return `container ${this.workload} (${this.container.id.slice(0, 12)}, port ${this.endpoint.port})`;
+  }
+
+  async followLogs(): Promise<void> {
+    const stream = (await this.container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    this.logStream = stream;
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        this.log = (this.log + chunk.toString('utf8')).slice(-LOG_KEEP_BYTES);
+        done();
+      },
+    });
+    docker.modem.demuxStream(stream, sink, sink);
+    stream.on('error', () => {});
+  }
+
+  /** The last lines the container wrote, read from the engine (complete even when the follower lags behind). */
+  async logsTail(): Promise<string> {
+    const raw = (await this.container.logs({ stdout: true, stderr: true, tail: FAILURE_TAIL_LINES }).catch(() => undefined)) as Buffer | undefined;
+    return raw ? demuxLogs(raw) : this.log;
+  }
+
+  logs(): string {
+    return this.log;
+  }
+
+  async alive(): Promise<boolean> {
+    if (this.stopping || this.exitStatus !== undefined) return false;
+    const info = await this.container.inspect().catch(() => undefined);
+    return info?.State.Running ?? false;
+  }
+
+  async memory(): Promise<MemorySample> {
+    if (this.pid === undefined) this.pid = (await this.container.inspect()).State.Pid;
+    if (!this.pid) throw new Error(`${this.description} is not running; it has no memory to measure`);
+    return containerMemory(this.container.id, this.pid, this.endpoint.port);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.logStream?.destroy?.();
+      try {
+        await this.container.remove({ force: true });
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+      releasePort(this.endpoint.port);
+      this.untrack();
+    })();
+    return this.stopping;
+  }
+}
+
+/** Docker containers of the workload rootfs images: same bytes as the VM boots, on the host kernel. */
+export function createContainerRunner(opts: { cacheDir: string; log?: (line: string) => void }): Runner {
+  const image = async (w: Workload, signal?: AbortSignal) => ensureImage(docker, await buildRootfs(w, { cacheDir: opts.cacheDir, signal, log: opts.log }));
+
+  return {
+    name: 'container',
+
+    async availability() {
+      const docker = await dockerAvailability();
+      return docker.ok ? { ok: true } : { ok: false, reason: docker.reason, fix: docker.fix };
+    },
+
+    label(w) {
+      return {
+        accelerator: { kind: 'none', reason: 'containers run on the host kernel' },
+        rootfsHash: cachedRootfs(w, opts.cacheDir)?.hash,
+        notes: ['memory = container cgroup usage + its containerd-shim'],
+      };
+    },
+
+    async prepare(w, signal) {
+      await image(w, signal);
+    },
+
+    async start(w, options) {
+      // Not timed: a no-op once prepared (a manifest read and an image inspect).
+      const tag = await image(w, options.signal);
+      return startContainer(w, tag, options);
+    },
+  };
+}
+
+async function startContainer(w: Workload, tag: string, options: StartOptions): Promise<Instance> {
+  const { signal, readyTimeoutMs } = options;
+  signal?.throwIfAborted();
+  const hostPort = await allocatePort();
+  const requested = performance.now();
+  const since = () => performance.now() - requested;
+  const exposed = `${w.port}/tcp`;
+  let container: Docker.Container;
+  try {
+    container = await docker.createContainer({
+      Image: tag,
+      Cmd: w.command,
+      Env: Object.entries(w.env).map(([k, v]) => `${k}=${v}`),
+      User: `${w.user.uid}:${w.user.gid}`,
+      Labels: { isobench: '1', 'isobench.run': String(process.pid), 'isobench.workload': w.name },
+      ExposedPorts: { [exposed]: {} },
+      HostConfig: {
+        PortBindings: { [exposed]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] },
+        Privileged: false,
+      },
+    });
+  } catch (error) {
+    releasePort(hostPort);
+    throw new TrialFailure(`docker could not create the ${w.name} container from ${tag}: ${(error as Error).message}`);
+  }
+  const instance = new ContainerInstance(container, w.name, { host: '127.0.0.1', port: hostPort });
+  try {
+    signal?.throwIfAborted();
+    await container.start();
+    instance.phases.spawned = since();
+    await instance.followLogs();
+    await waitReady(w.probe, instance.endpoint, {
+      timeoutMs: Math.max(1, Math.round(readyTimeoutMs - since())),
+      signal,
+      isAlive: () => instance.exitStatus === undefined,
+    });
+    instance.phases.ready = since();
+    instance.pid = (await container.inspect()).State.Pid;
+    return instance;
+  } catch (error) {
+    const exited = instance.exitStatus === undefined ? '' : `exited with status ${instance.exitStatus}: `;
+    const tail = await instance.logsTail();
+    await instance.stop();
+    if (signal?.aborted) throw signal.reason;
+    const reason = error instanceof TrialFailure ? error.message : `docker could not start it: ${(error as Error).message}`;
+    throw new TrialFailure(`${w.name} container ${exited}${reason}`, tail);
+  }
+}

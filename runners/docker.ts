@@ -1,0 +1,35 @@
+import Docker from 'dockerode';
+
+/** The one Docker client of the process (DOCKER_HOST when set, else /var/run/docker.sock). */
+export const docker = new Docker();
+
+export type DockerAvailability = { ok: true; version: string } | { ok: false; reason: string; fix: string };
+
+/** Whether the Docker engine answers, and if not, why and what to do about it. */
+export async function dockerAvailability(): Promise<DockerAvailability> {
+  try {
+    const version = await docker.version();
+    return { ok: true, version: version.Version };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { address?: string };
+    const where = e.address ?? process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+    switch (e.code) {
+      case 'ENOENT':
+        return {
+          ok: false,
+          reason: `the Docker socket ${where} does not exist`,
+          fix: 'install Docker (apt-get install docker.io) and start dockerd (systemctl start docker, or run dockerd)',
+        };
+      case 'ECONNREFUSED':
+        return { ok: false, reason: `nothing answers on the Docker socket ${where}`, fix: 'start dockerd (systemctl start docker, or run dockerd)' };
+      case 'EACCES':
+        return {
+          ok: false,
+          reason: `no permission to use the Docker socket ${where}`,
+          fix: 'run isobench as root or as a member of the docker group',
+        };
+      default:
+        return { ok: false, reason: `the Docker engine at ${where} did not answer: ${e.message}`, fix: 'check that dockerd runs (docker version)' };
+    }
+  }
+}

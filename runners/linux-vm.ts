@@ -1,0 +1,231 @@
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../core/config.ts';
+import { allocatePort, releasePort } from '../core/ports.ts';
+import type { Accelerator, Label } from '../core/results.ts';
+import { vmInitrd, type VmInitrd } from '../fixtures/initramfs.ts';
+import { guestKernel, type GuestKernel } from '../fixtures/kernel.ts';
+import { waitReady } from '../fixtures/probes.ts';
+import { buildRootfs, cachedRootfs, type BuiltRootfs } from '../fixtures/rootfs.ts';
+import { EXIT_MARKER, INIT_FAILED_MARKER, INIT_MARKER } from '../fixtures/vm-init.ts';
+import type { Workload } from '../fixtures/workloads.ts';
+import { cpuModelFor } from './qemu/accel.ts';
+import { qemuBinary } from './qemu/binary.ts';
+import { cleanConsoleText } from './qemu/console.ts';
+import { launchQemu, type QemuProcess } from './qemu/launch.ts';
+import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
+
+type LinuxVmConfig = Config['runners']['linux-vm'];
+
+/** Kernel parameters of every Linux VM, each for a reason; they are part of the label. */
+const KERNEL_PARAMETERS: [string, string][] = [
+  ['console=ttyS0', 'the serial port QEMU hands to isobench'],
+  ['quiet', 'only warnings and errors: every console byte is an emulated UART write, slow under TCG'],
+  ['panic=-1', 'a panicking guest reboots at once, which -no-reboot turns into a QEMU exit: the trial fails instead of hanging'],
+];
+
+export function kernelCommandLine(): string {
+  return KERNEL_PARAMETERS.map(([p]) => p).join(' ');
+}
+
+const PANIC = /Kernel panic - not syncing:[^\r\n]*\r?\n/;
+/** Any console line that means the guest will never serve. */
+const FAILURE = new RegExp([PANIC, INIT_FAILED_MARKER, EXIT_MARKER].map((r) => r.source).join('|'));
+
+/** The most specific reason the console gives for a failed start, else `fallback`. */
+export function vmFailureReason(consoleText: string, fallback: string): string {
+  const text = cleanConsoleText(consoleText);
+  const panic = PANIC.exec(text);
+  if (panic) return panic[0].trim();
+  const initFailed = INIT_FAILED_MARKER.exec(text);
+  if (initFailed) return `init could not set up the guest: ${initFailed[1]}`;
+  const exited = EXIT_MARKER.exec(text);
+  if (exited) return `the workload's command exited with status ${exited[1]} (the VM powered off)`;
+  return fallback;
+}
+
+/** Guest memory for `w`: the start option, else the workload's own setting, the runner-wide one, the workload default. */
+export function guestMemoryMiB(config: LinuxVmConfig, w: Workload, override?: number): number {
+  return override ?? config.workloadMemoryMiB[w.name] ?? config.memoryMiB ?? w.vmMemoryMiB;
+}
+
+interface Prepared {
+  kernel: GuestKernel;
+  built: BuiltRootfs;
+  initrd: VmInitrd;
+}
+
+class LinuxVmInstance implements Instance {
+  readonly runner = 'linux-vm' as const;
+  readonly id: string;
+  readonly pid: number;
+  guestUptimeAtInitS?: number;
+  #stopping?: Promise<void>;
+
+  constructor(
+    private readonly qemu: QemuProcess,
+    readonly workload: string,
+    readonly endpoint: Endpoint,
+    readonly phases: Phases,
+    private readonly guestMemoryBytes: number,
+  ) {
+    this.pid = qemu.pid;
+    this.id = `linux-vm-${workload}-${qemu.pid}`;
+  }
+
+  async memory(): Promise<MemorySample> {
+    const m = await this.qemu.memory();
+    return { ...m, guestMemoryBytes: this.guestMemoryBytes };
+  }
+
+  logs(): string {
+    return cleanConsoleText(this.qemu.console.text());
+  }
+
+  async alive(): Promise<boolean> {
+    return !this.#stopping && this.qemu.running();
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.qemu.stop().finally(() => releasePort(this.endpoint.port));
+    return this.#stopping;
+  }
+}
+
+/** Rejects with the console's failure line once one appears or QEMU exits; never settles once `signal` aborts. */
+function failureWatch(qemu: QemuProcess, signal: AbortSignal): Promise<never> {
+  return qemu.console.waitFor(FAILURE, { timeoutMs: Infinity, signal }).then(
+    (m) => Promise.reject(new Error(m.match[0])),
+    (error: unknown) => (signal.aborted ? new Promise<never>(() => {}) : Promise.reject(error)),
+  );
+}
+
+/** Linux VMs under QEMU: Debian's cloud kernel, the workload rootfs as initramfs, a tiny init that starts the workload. */
+export function createLinuxVmRunner(opts: {
+  cacheDir: string;
+  config: LinuxVmConfig;
+  accelerator: Accelerator;
+  log?: (line: string) => void;
+}): Runner {
+  const { cacheDir, config, accelerator } = opts;
+  const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
+  const prepared = new Map<string, Promise<Prepared>>();
+
+  const prepare = (w: Workload, signal?: AbortSignal): Promise<Prepared> => {
+    let pending = prepared.get(w.name);
+    if (!pending) {
+      pending = (async () => {
+        const kernel = await guestKernel(config.kernel, cacheDir, signal);
+        const built = await buildRootfs(w, { cacheDir, signal, log: opts.log });
+        const initrd = await vmInitrd({ built, workload: w, kernel, machine: config.machine, cacheDir });
+        const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+        opts.log?.(
+          `linux-vm ${w.name}: kernel ${kernel.version}, initrd ${mib(initrd.rootfsBytes + initrd.layerBytes)} ` +
+            `(rootfs ${mib(initrd.rootfsBytes)} + VM layer ${mib(initrd.layerBytes)}: init, ${initrd.modules.join(', ')})`,
+        );
+        return { kernel, built, initrd };
+      })();
+      // A failed preparation (e.g. a network hiccup) may be retried.
+      pending.catch(() => prepared.delete(w.name));
+      prepared.set(w.name, pending);
+    }
+    return pending;
+  };
+  const kernelVersions = new Map<string, string>();
+
+  return {
+    name: 'linux-vm',
+
+    async availability() {
+      try {
+        await qemuBinary();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: (error as Error).message, fix: 'apt-get install qemu-system-x86' };
+      }
+    },
+
+    label(w, options): Label {
+      const kernel = kernelVersions.get(w.name);
+      return {
+        accelerator,
+        machine: config.machine,
+        guestMemoryMiB: guestMemoryMiB(config, w, options?.memoryMiB),
+        vcpus: config.vcpus,
+        rootfsHash: cachedRootfs(w, cacheDir)?.hash,
+        notes: [
+          `kernel ${kernel ?? (config.kernel ? config.kernel.path : 'Debian linux-image-cloud-amd64')}, command line "${kernelCommandLine()}"`,
+          `cpu model ${cpuModelFor(accel)}`,
+          'memory = QEMU process on the host (RSS, PSS); guest memory as configured',
+        ],
+      };
+    },
+
+    async prepare(w, signal) {
+      const p = await prepare(w, signal);
+      kernelVersions.set(w.name, p.kernel.version);
+    },
+
+    async start(w, options) {
+      // Not timed: cached after the first call.
+      const p = await prepare(w, options.signal);
+      kernelVersions.set(w.name, p.kernel.version);
+      return startVm(w, p, config, accel, options);
+    },
+  };
+}
+
+async function startVm(w: Workload, p: Prepared, config: LinuxVmConfig, accel: 'kvm' | 'tcg', options: StartOptions): Promise<Instance> {
+  const { signal, readyTimeoutMs } = options;
+  signal?.throwIfAborted();
+  const memoryMiB = guestMemoryMiB(config, w, options.memoryMiB);
+  const hostPort = await allocatePort();
+  const endpoint: Endpoint = { host: '127.0.0.1', port: hostPort };
+  const requested = performance.now();
+  const since = (t: number) => t - requested;
+  const deadline = requested + readyTimeoutMs;
+  const remaining = () => Math.max(1, deadline - performance.now());
+
+  let qemu: QemuProcess;
+  try {
+    qemu = await launchQemu({
+      name: `linux-vm-${w.name}`,
+      machine: config.machine,
+      accel,
+      cpu: cpuModelFor(accel),
+      vcpus: config.vcpus,
+      memoryMiB,
+      kernel: p.kernel.kernel,
+      initrd: p.initrd.path,
+      append: kernelCommandLine(),
+      net: { hostPort, guestPort: w.port },
+      signal,
+    });
+  } catch (error) {
+    releasePort(hostPort);
+    if (signal?.aborted) throw signal.reason;
+    throw new TrialFailure(`${w.name} VM: QEMU could not be started: ${(error as Error).message}`);
+  }
+
+  const phases: Phases = { requested: 0, spawned: since(qemu.spawnedAt) };
+  const instance = new LinuxVmInstance(qemu, w.name, endpoint, phases, memoryMiB * 1024 * 1024);
+  const watching = new AbortController();
+  const failed = failureWatch(qemu, watching.signal);
+  try {
+    const init = await Promise.race([qemu.console.waitFor(INIT_MARKER, { timeoutMs: remaining(), signal }), failed]);
+    phases.firstOutput = since(qemu.console.firstByteAt ?? init.at);
+    phases.kernelInit = since(init.at);
+    instance.guestUptimeAtInitS = Number(init.match[1]);
+    await Promise.race([
+      waitReady(w.probe, endpoint, { timeoutMs: remaining(), signal, isAlive: () => qemu.running() }),
+      failed,
+    ]);
+    phases.ready = since(performance.now());
+    return instance;
+  } catch (error) {
+    await instance.stop();
+    if (signal?.aborted) throw signal.reason;
+    throw new TrialFailure(`${w.name} VM: ${vmFailureReason(qemu.console.text(), (error as Error).message)}`, qemu.console.tail(50));
+  } finally {
+    watching.abort();
+  }
+}

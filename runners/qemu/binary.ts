@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const QEMU_BINARY = 'qemu-system-x86_64';
+export const QEMU_PACKAGE = 'qemu-system-x86';
+
+export interface QemuBinary {
+  /** The command spawned (found on PATH). */
+  path: string;
+  /** e.g. "7.2.22" */
+  version: string;
+  /** Whether this build has seccomp, i.e. accepts `-sandbox on`. */
+  sandbox: boolean;
+}
+
+export class QemuMissingError extends Error {
+  override name = 'QemuMissingError';
+  constructor() {
+    super(`${QEMU_BINARY} was not found on PATH: install it with 'apt-get install ${QEMU_PACKAGE}'`);
+  }
+}
+
+/** The version out of `qemu-system-x86_64 --version`. */
+export function parseQemuVersion(stdout: string): string {
+  return /version (\S+)/.exec(stdout)?.[1] ?? stdout.split('\n')[0]!.trim();
+}
+
+async function inspect(): Promise<QemuBinary> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run(QEMU_BINARY, ['--version']));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new QemuMissingError();
+    throw new Error(`${QEMU_BINARY} --version failed: ${(error as Error).message}`);
+  }
+  // `-sandbox` is parsed (and rejected by a build without seccomp) before `-version` ends option parsing, so this
+  // exits 0 exactly when the sandbox is available, without starting a guest.
+  const sandbox = await run(QEMU_BINARY, ['-sandbox', 'on', '-version']).then(() => true, () => false);
+  return { path: QEMU_BINARY, version: parseQemuVersion(stdout), sandbox };
+}
+
+let cached: Promise<QemuBinary> | undefined;
+
+/** Facts about the installed QEMU, looked up once per process; rejects with QemuMissingError when there is none. */
+export function qemuBinary(): Promise<QemuBinary> {
+  cached ??= inspect().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}

@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { track } from '../../core/lifecycle.ts';
+import { processMemory, type ProcessMemory } from '../../core/procmem.ts';
+import { runDir } from '../../core/rundir.ts';
+import { qemuArgs, type QemuSpec } from './args.ts';
+import { qemuBinary } from './binary.ts';
+import { ConsoleLog } from './console.ts';
+import { qmpQuit } from './qmp.ts';
+
+export interface QemuExit {
+  code: number | null;
+  signal: string | null;
+}
+
+export interface QemuProcess {
+  readonly pid: number;
+  /** performance.now() right after the process was created. */
+  readonly spawnedAt: number;
+  /** The guest's serial console. */
+  readonly console: ConsoleLog;
+  /** Resolves when QEMU has exited and its output is fully read. */
+  readonly exited: Promise<QemuExit>;
+  /** e.g. "linux-vm-nginx (qemu pid 1234)" */
+  readonly description: string;
+  /** True until QEMU exited. */
+  running(): boolean;
+  /** What QEMU itself wrote to stderr (its own errors, not the guest's). */
+  stderr(): string;
+  memory(): Promise<ProcessMemory>;
+  /** Idempotent: QMP quit, SIGKILL after a grace period, waits for the exit, removes the run files. */
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** Aborting stops the QEMU (at any time until it is stopped). */
+  signal?: AbortSignal;
+  /** How long QEMU gets to quit through QMP before it is killed. */
+  graceMs?: number;
+}
+
+/** Unix socket paths are limited to 108 bytes; the run folder is short, the name part is kept short too. */
+function runFileBase(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 32);
+  return join(runDir(), `${safe}-${++launched}`);
+}
+let launched = 0;
+
+const STDERR_LIMIT = 64 * 1024;
+
+/** Describes an exit for messages: "exited with code 1", "was killed by SIGKILL". */
+export function describeExit(exit: QemuExit): string {
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/**
+ * Starts QEMU for `spec` and resolves as soon as the process exists (it is registered with the lifecycle registry
+ * from that moment on). Guest-specific waiting (console markers, probes) is the caller's.
+ */
+export async function launchQemu(spec: QemuSpec & LaunchOptions): Promise<QemuProcess> {
+  const { signal, graceMs = 2_000, ...qemuSpec } = spec;
+  const binary = await qemuBinary();
+  signal?.throwIfAborted();
+  const base = runFileBase(spec.name);
+  const qmpSocket = `${base}.qmp`;
+  const pidFile = `${base}.pid`;
+  const args = qemuArgs(qemuSpec, { qmpSocket, pidFile, sandbox: binary.sandbox });
+
+  const child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnedAt = performance.now();
+  const console = new ConsoleLog();
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => console.push(chunk));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    if (stderr.length < STDERR_LIMIT) stderr += chunk;
+  });
+  const exited = new Promise<QemuExit>((resolve) => {
+    child.once('close', (code, sig) => {
+      const exit = { code, signal: sig };
+      console.close(`QEMU ${describeExit(exit)}${stderr ? `: ${stderr.trim().split('\n')[0]}` : ''}`);
+      resolve(exit);
+    });
+  });
+
+  if (child.pid === undefined) {
+    const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+    throw new Error(`${binary.path} could not be started: ${error.message}`);
+  }
+  const pid = child.pid;
+  const description = `${spec.name} (qemu pid ${pid})`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          await qmpQuit(qmpSocket, graceMs);
+        } catch {
+          // QMP not listening yet (QEMU still starting) or wedged: a signal does the same.
+          child.kill('SIGTERM');
+        }
+        const quit = await Promise.race([exited.then(() => true), sleep(graceMs, false)]);
+        if (!quit) child.kill('SIGKILL');
+        await exited;
+      }
+      await Promise.all([rm(pidFile, { force: true }), rm(qmpSocket, { force: true })]);
+      untrack();
+    })();
+    return stopping;
+  };
+  const onAbort = () => void stop();
+  const untrack = track({ description, stop });
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+
+  return {
+    pid,
+    spawnedAt,
+    console,
+    exited,
+    description,
+    running: () => child.exitCode === null && child.signalCode === null,
+    stderr: () => stderr,
+    memory: () => processMemory(pid),
+    stop,
+  };
+}

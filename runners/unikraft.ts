@@ -1,0 +1,340 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { delimiter, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config, UnikraftImageConfig } from '../core/config.ts';
+import { allocatePort, releasePort } from '../core/ports.ts';
+import type { Accelerator, Label } from '../core/results.ts';
+import { rootfsCpio } from '../fixtures/initramfs.ts';
+import { waitReady } from '../fixtures/probes.ts';
+import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
+import { checkInitrd, checkKernel, ImageError, locateKraftBuild, type KernelFormat } from '../fixtures/unikraft-image.ts';
+import type { Workload } from '../fixtures/workloads.ts';
+import { qemuBinary } from './qemu/binary.ts';
+import { cleanConsoleText } from './qemu/console.ts';
+import { describeExit, launchQemu, type QemuProcess } from './qemu/launch.ts';
+import { unikraftCmdline, unikraftCpu } from './unikraft-cmdline.ts';
+import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './unikraft-console.ts';
+import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
+
+type UnikraftConfig = Config['runners']['unikraft'];
+
+/** `initrd` value that packs the workload's own rootfs (for app-elfloader images, which run its Linux binaries). */
+export const WORKLOAD_ROOTFS = 'workload-rootfs';
+/** After a console line that means failure, the guest gets this long to print the rest of its story. */
+const PROBLEM_SETTLE_MS = 300;
+const MiB = 1024 * 1024;
+
+/** A workload's image as the config describes it, checked and with its command line composed. Not timed. */
+export interface ResolvedImage {
+  config: UnikraftImageConfig;
+  kernel: string;
+  format: KernelFormat;
+  /** A cpio file, WORKLOAD_ROOTFS (packed in `prepare`), or none (no initrd or one embedded in the kernel). */
+  initrd?: string;
+  /** Where it came from, for the label: "kraft project <dir>" or the kernel path. */
+  source: string;
+  append: string;
+  guestPort: number;
+}
+
+async function isExecutableOnPath(command: string): Promise<boolean> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    if (await access(join(dir, command), constants.X_OK).then(() => true, () => false)) return true;
+  }
+  return false;
+}
+
+/**
+ * Checks a workload's image config and composes its command line: kernel (or the kernel a kraft project built),
+ * initrd, arguments. Throws ImageError or CmdlineError saying what is wrong and what to set.
+ */
+export async function resolveImage(w: Workload, image: UnikraftImageConfig): Promise<ResolvedImage> {
+  const configured = resolve(image.kernel);
+  let kernel = configured;
+  let kraftInitrd: string | undefined;
+  let source = configured;
+  if ((await stat(configured).catch(() => undefined))?.isDirectory()) {
+    const built = await locateKraftBuild(configured, { kraftOnPath: await isExecutableOnPath('kraft') });
+    if (!built) {
+      throw new ImageError(
+        `${configured} is a folder but not a kraft project (it has no Kraftfile): set runners.unikraft.images.${w.name}.kernel ` +
+          `to a kraft project folder or to the kernel file itself`,
+      );
+    }
+    ({ kernel, initrd: kraftInitrd } = built);
+    source = `kraft project ${configured}`;
+  }
+  const format = await checkKernel(kernel);
+
+  const initrd = image.initrd === WORKLOAD_ROOTFS ? WORKLOAD_ROOTFS : image.initrd ? resolve(image.initrd) : kraftInitrd;
+  if (initrd && initrd !== WORKLOAD_ROOTFS) await checkInitrd(initrd, { compressedOk: image.standIn !== undefined });
+
+  // An app-elfloader image runs the workload's own binary: by default the command and environment of its container.
+  const ownRootfs = initrd === WORKLOAD_ROOTFS;
+  const appArgs = image.appArgs.length === 0 && ownRootfs ? w.command : image.appArgs;
+  const env = ownRootfs ? { ...w.env, ...image.env } : image.env;
+  const append = unikraftCmdline({ libParams: image.libParams, appArgs, env, rootFromInitrd: initrd !== undefined });
+  return { config: image, kernel, format, ...(initrd && { initrd }), source, append, guestPort: image.guestPort ?? w.port };
+}
+
+class UnikraftInstance implements Instance {
+  readonly runner = 'unikraft' as const;
+  readonly id: string;
+  readonly pid: number;
+  #stopping?: Promise<void>;
+
+  constructor(
+    private readonly qemu: QemuProcess,
+    readonly workload: string,
+    readonly endpoint: Endpoint,
+    readonly phases: Phases,
+    private readonly guestMemoryBytes: number,
+  ) {
+    this.pid = qemu.pid;
+    this.id = `unikraft-${workload}-${qemu.pid}`;
+  }
+
+  async memory(): Promise<MemorySample> {
+    return { ...(await this.qemu.memory()), guestMemoryBytes: this.guestMemoryBytes };
+  }
+
+  logs(): string {
+    return cleanConsoleText(this.qemu.console.text());
+  }
+
+  async alive(): Promise<boolean> {
+    return !this.#stopping && this.qemu.running();
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.qemu.stop().finally(() => releasePort(this.endpoint.port));
+    return this.#stopping;
+  }
+}
+
+interface Prepared {
+  image: ResolvedImage;
+  /** The initrd file QEMU loads, once the workload rootfs is packed. */
+  initrd?: string;
+  rootfsHash?: string;
+}
+
+/**
+ * Unikraft unikernels under QEMU, from images users bring (built with kraft). Without an image for a workload its
+ * cells are "not run", with how to make one. A `standIn` image (tests only) is labelled as not being Unikraft.
+ */
+export function createUnikraftRunner(opts: {
+  cacheDir: string;
+  config: UnikraftConfig;
+  accelerator: Accelerator;
+  log?: (line: string) => void;
+}): Runner {
+  const { cacheDir, config, accelerator } = opts;
+  const resolved = new Map<string, Promise<ResolvedImage>>();
+  const prepared = new Map<string, Promise<Prepared>>();
+  /** The banner of the last boot of each workload's image, for the label. */
+  const banners = new Map<string, UnikraftBanner>();
+
+  const resolveOnce = (w: Workload, image: UnikraftImageConfig): Promise<ResolvedImage> => {
+    let pending = resolved.get(w.name);
+    if (!pending) {
+      pending = resolveImage(w, image);
+      // The user may fix the file and try again in the same process.
+      pending.catch(() => resolved.delete(w.name));
+      resolved.set(w.name, pending);
+    }
+    return pending;
+  };
+
+  const imageOf = (w: Workload): UnikraftImageConfig => {
+    const image = config.images[w.name];
+    if (!image) throw new ImageError(`no Unikraft image configured for ${w.name}`);
+    return image;
+  };
+
+  const prepare = (w: Workload, signal?: AbortSignal): Promise<Prepared> => {
+    let pending = prepared.get(w.name);
+    if (!pending) {
+      pending = (async () => {
+        const image = await resolveOnce(w, imageOf(w));
+        if (image.initrd !== WORKLOAD_ROOTFS) return { image, ...(image.initrd && { initrd: image.initrd }) };
+        const built = await buildRootfs(w, { cacheDir, signal, log: opts.log });
+        const initrd = await rootfsCpio(built, cacheDir);
+        opts.log?.(`unikraft ${w.name}: initrd is the workload rootfs ${built.hash.slice(0, 12)} (${initrd})`);
+        return { image, initrd, rootfsHash: built.hash };
+      })();
+      pending.catch(() => prepared.delete(w.name));
+      prepared.set(w.name, pending);
+    }
+    return pending;
+  };
+
+  return {
+    name: 'unikraft',
+
+    async availability(w) {
+      const image = config.images[w.name];
+      if (!image) {
+        return {
+          ok: false,
+          reason: `no Unikraft image configured for ${w.name}`,
+          fix:
+            `build one with kraft (in its app-catalog folder: kraft build --plat qemu --arch x86_64) and set ` +
+            `runners.unikraft.images.${w.name}.kernel in bench.config.ts (see docs/unikraft.md)`,
+        };
+      }
+      if (accelerator.kind === 'none') {
+        return { ok: false, reason: `no accelerator decided for QEMU: ${accelerator.reason}`, fix: 'run isobench doctor' };
+      }
+      try {
+        await qemuBinary();
+      } catch (error) {
+        return { ok: false, reason: (error as Error).message, fix: 'apt-get install qemu-system-x86' };
+      }
+      try {
+        await resolveOnce(w, image);
+        return { ok: true };
+      } catch (error) {
+        return {
+          ok: false,
+          reason: (error as Error).message,
+          fix: `fix runners.unikraft.images.${w.name} in bench.config.ts (see docs/unikraft.md)`,
+        };
+      }
+    },
+
+    label(w, options): Label {
+      const image = config.images[w.name];
+      if (!image) return { accelerator, notes: [`no Unikraft image configured for ${w.name}`] };
+      const banner = banners.get(w.name);
+      const ownRootfs = image.initrd === WORKLOAD_ROOTFS;
+      const notes = [
+        ...(image.standIn
+          ? [`STAND-IN: ${image.standIn}, booted through the unikraft runner to test it; this is not Unikraft and is no Unikraft result`]
+          : []),
+        `kernel ${image.kernel}${banner ? `: Unikraft ${banner.codename} ${banner.version} (from its boot banner)` : ''}`,
+        ...(ownRootfs ? ['initrd: the workload rootfs (the binaries the container runs)'] : image.initrd ? [`initrd ${image.initrd}`] : []),
+        `cpu model ${unikraftCpu(accelerator.kind === 'kvm' ? 'kvm' : 'tcg')}; static guest address (netdev.ip), no DHCP`,
+        'memory = QEMU process on the host (RSS, PSS); guest memory as configured',
+      ];
+      return {
+        accelerator,
+        machine: image.machine,
+        guestMemoryMiB: options?.memoryMiB ?? image.memoryMiB,
+        vcpus: 1,
+        ...(ownRootfs && { rootfsHash: cachedRootfs(w, cacheDir)?.hash }),
+        ...(image.standIn && { standIn: image.standIn }),
+        notes,
+      };
+    },
+
+    async prepare(w, signal) {
+      await prepare(w, signal);
+    },
+
+    async start(w, options) {
+      // Not timed: cached after the first call.
+      const p = await prepare(w, options.signal);
+      const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
+      const instance = await startUnikernel(w, p, accel, options);
+      const banner = parseUnikraftConsole(instance.logs()).banner;
+      if (banner) banners.set(w.name, banner);
+      return instance;
+    },
+  };
+}
+
+/** Rejects once the console shows a known problem (after letting the guest finish printing); never settles once `signal` aborts. */
+function problemWatch(qemu: QemuProcess, signal: AbortSignal): Promise<never> {
+  return qemu.console.waitFor(PROBLEM_PATTERN, { timeoutMs: Infinity, signal }).then(
+    async (m) => {
+      await Promise.race([qemu.exited, sleep(PROBLEM_SETTLE_MS)]);
+      throw new Error(`the console shows a problem: ${m.match[0]}`);
+    },
+    (error: unknown) => (signal.aborted ? new Promise<never>(() => {}) : Promise.reject(error)),
+  );
+}
+
+async function startUnikernel(w: Workload, p: Prepared, accel: 'kvm' | 'tcg', options: StartOptions): Promise<UnikraftInstance> {
+  const { signal, readyTimeoutMs } = options;
+  signal?.throwIfAborted();
+  const { image } = p;
+  const memoryMiB = options.memoryMiB ?? image.config.memoryMiB;
+  const what = image.config.standIn ? `${w.name} stand-in (${image.config.standIn}, not Unikraft)` : `${w.name} unikernel`;
+  const hostPort = await allocatePort();
+  const endpoint: Endpoint = { host: '127.0.0.1', port: hostPort };
+  const requested = performance.now();
+  const since = (t: number) => t - requested;
+  const remaining = () => Math.max(1, requested + readyTimeoutMs - performance.now());
+
+  let qemu: QemuProcess;
+  try {
+    qemu = await launchQemu({
+      name: `unikraft-${w.name}`,
+      machine: image.config.machine,
+      accel,
+      cpu: unikraftCpu(accel),
+      vcpus: 1,
+      memoryMiB,
+      kernel: image.kernel,
+      ...(p.initrd && { initrd: p.initrd }),
+      append: image.append,
+      net: { hostPort, guestPort: image.guestPort },
+      signal,
+    });
+  } catch (error) {
+    releasePort(hostPort);
+    if (signal?.aborted) throw signal.reason;
+    throw new TrialFailure(`${what}: QEMU could not be started: ${(error as Error).message}`);
+  }
+
+  const phases: Phases = { requested: 0, spawned: since(qemu.spawnedAt) };
+  const instance = new UnikraftInstance(qemu, w.name, endpoint, phases, memoryMiB * MiB);
+  const watching = new AbortController();
+  try {
+    await Promise.race([
+      waitReady(w.probe, endpoint, {
+        timeoutMs: remaining(),
+        signal: signal ? AbortSignal.any([signal, watching.signal]) : watching.signal,
+        isAlive: () => qemu.running(),
+      }),
+      problemWatch(qemu, watching.signal),
+    ]);
+    phases.ready = since(performance.now());
+    await recordConsolePhases(qemu, phases, since);
+    return instance;
+  } catch (error) {
+    const endedByItself = !qemu.running();
+    watching.abort();
+    await instance.stop();
+    if (signal?.aborted) throw signal.reason;
+    const diagnosis = diagnoseConsole(qemu.console.text(), {
+      workload: w.name,
+      accel,
+      memoryMiB,
+      guestPort: image.guestPort,
+      standIn: image.config.standIn !== undefined,
+    });
+    const ended = endedByItself ? `; ${await qemuEnd(qemu)}` : '';
+    throw new TrialFailure(`${what}: ${diagnosis ?? (error as Error).message}${ended}`, qemu.console.tail(50));
+  } finally {
+    watching.abort();
+  }
+}
+
+/** How a QEMU that ended by itself ended, with its own first error line (its warnings, e.g. about TCG, left out). */
+async function qemuEnd(qemu: QemuProcess): Promise<string> {
+  const exit = await qemu.exited;
+  const error = qemu.stderr().trim().split('\n').find((line) => line !== '' && !line.includes('warning:'));
+  return `QEMU ${describeExit(exit)}${error ? `: ${error}` : ''}`;
+}
+
+/** firstOutput and banner, from when the console received them (the banner only when the image printed one). */
+async function recordConsolePhases(qemu: QemuProcess, phases: Phases, since: (t: number) => number): Promise<void> {
+  if (qemu.console.firstByteAt !== undefined) phases.firstOutput = since(qemu.console.firstByteAt);
+  // Already printed by now if ever: the wait only looks the match up, with the time its chunk arrived.
+  const banner = await qemu.console.waitFor(BANNER_PATTERN, { timeoutMs: 1 }).catch(() => undefined);
+  if (banner) phases.banner = since(banner.at);
+}

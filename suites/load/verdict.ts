@@ -1,0 +1,94 @@
+import type { MetricSpec } from '../cell.ts';
+import { latencySummary } from './histogram.ts';
+import type { TimedMemorySample } from './memory-sampler.ts';
+import type { LoadResult, LoadTarget } from './protocol.ts';
+
+/** The load generator counts as saturated from this CPU use (cores) or event loop utilisation on. */
+export const SATURATED_CORES = 0.9;
+export const SATURATED_ELU = 0.95;
+
+const spec = (name: string, unit: string, direction: MetricSpec['direction']): MetricSpec => ({ name, unit, direction });
+
+/** The headline rate of each kind of load. */
+export const RATE_METRIC: Record<LoadTarget['kind'], MetricSpec> = {
+  http: spec('requests_per_s', 'req/s', 'higher'),
+  redis: spec('ops_per_s', 'ops/s', 'higher'),
+  postgres: spec('transactions_per_s', 'tx/s', 'higher'),
+};
+
+const LATENCY_METRICS = [
+  spec('latency_p50_us', 'us', 'lower'),
+  spec('latency_p90_us', 'us', 'lower'),
+  spec('latency_p99_us', 'us', 'lower'),
+  spec('latency_max_us', 'us', 'lower'),
+];
+const BYTES_PER_S = spec('bytes_per_s', 'bytes/s', 'higher');
+const LOAD_MEMORY = [spec('load_pss_bytes', 'bytes', 'lower'), spec('load_rss_bytes', 'bytes', 'lower')];
+const ERRORS = [spec('errors', 'count', 'lower'), spec('timeouts', 'count', 'lower')];
+const NON_2XX = spec('non_2xx', 'count', 'lower');
+
+/** Every metric a throughput cell of this kind of load has, in report order. */
+export function throughputMetrics(kind: LoadTarget['kind']): MetricSpec[] {
+  return [
+    RATE_METRIC[kind],
+    ...(kind === 'http' ? [BYTES_PER_S] : []),
+    ...LATENCY_METRICS,
+    ...LOAD_MEMORY,
+    ...ERRORS,
+    ...(kind === 'http' ? [NON_2XX] : []),
+  ];
+}
+
+/**
+ * The values of one repetition. Rates are successful operations over the measured wall time; latencies are of
+ * every completed operation; the memory under load is the peak of the samples taken during the measured phase
+ * (absent when none could be taken).
+ */
+export function throughputValues(result: LoadResult, memory: readonly TimedMemorySample[]): Record<string, number> {
+  const seconds = result.measuredMs / 1000;
+  const latency = latencySummary(result.latency);
+  const values: Record<string, number> = {
+    [RATE_METRIC[result.kind].name]: result.ok / seconds,
+    latency_p50_us: latency.p50Us,
+    latency_p90_us: latency.p90Us,
+    latency_p99_us: latency.p99Us,
+    latency_max_us: latency.maxUs,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+  if (result.kind === 'http') {
+    values.bytes_per_s = result.bytes / seconds;
+    values.non_2xx = result.non2xx;
+  }
+  if (memory.length) {
+    values.load_pss_bytes = Math.max(...memory.map((m) => m.pssBytes));
+    values.load_rss_bytes = Math.max(...memory.map((m) => m.rssBytes));
+  }
+  // A run without a single completed operation has no latency: leave it out rather than record NaN.
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => Number.isFinite(v)));
+}
+
+/** What a reader must know about one repetition before trusting its numbers. */
+export function loadFlags(result: LoadResult, pipelining?: number): string[] {
+  const flags: string[] = [];
+  if (result.errors > 0) {
+    const timeouts = result.timeouts ? ` (${result.timeouts} timeouts)` : '';
+    const examples = result.errorSamples.length ? `: ${result.errorSamples.join('; ')}` : '';
+    flags.push(`${result.errors} errors${timeouts}${examples}`);
+  }
+  if (result.non2xx > 0) flags.push(`${result.non2xx} non-2xx responses`);
+  const { cores, eventLoopUtilization } = result.cpu;
+  if (cores >= SATURATED_CORES || eventLoopUtilization >= SATURATED_ELU) {
+    flags.push(
+      `load generator saturated: ${cores.toFixed(2)} cores, event loop ${(eventLoopUtilization * 100).toFixed(0)}% busy; ` +
+        'the rate may be the generator\'s limit, not the system\'s',
+    );
+  }
+  if (result.connectionClose && pipelining !== undefined && pipelining > 1) {
+    flags.push(
+      `the server closes the connection after each response, so pipelining ${pipelining} has no effect and ` +
+        'latencies taken from autocannon\'s queue are wrong',
+    );
+  }
+  return flags;
+}

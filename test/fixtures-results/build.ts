@@ -1,0 +1,225 @@
+/**
+ * TEST FIXTURE: synthetic isobench results, deterministic for a given seed, shaped like what the suites write
+ * (cold start with phases, memory, throughput with latency percentiles, density with per-instance steps, not-run
+ * and failed cells). Nothing here was measured.
+ */
+import type { RunnerName, SuiteName } from '../../core/config.ts';
+import { RESULTS_SCHEMA_VERSION, type Cell, type Label, type Metric, type Results, type Trial } from '../../core/results.ts';
+import { summarize } from '../../core/stats.ts';
+import { mulberry32 } from '../../reports/prng.ts';
+
+export interface FixtureOptions {
+  seed?: number;
+  accelerator?: 'kvm' | 'tcg';
+  hostname?: string;
+  cpuModel?: string;
+  commit?: string;
+  /** Measured trials per cell for cold start, memory and throughput. */
+  trials?: number;
+  /** Multiplies every sample of `suite.metric` (e.g. { 'cold-start.ready_ms': 1.3 }): a made-up regression. */
+  scale?: Record<string, number>;
+  /** Relative noise of every sample (standard deviation / value). */
+  noise?: number;
+}
+
+type Spec = { unit: string; direction: 'lower' | 'higher'; base: Partial<Record<RunnerName, number>> };
+
+/** Typical medians under TCG (VMs slow) and KVM. */
+function coldStartSpecs(tcg: boolean): Record<string, Spec> {
+  const vm = tcg ? 8 : 1;
+  return {
+    spawned_ms: { unit: 'ms', direction: 'lower', base: { container: 85, 'linux-vm': 25, unikraft: 24 } },
+    first_output_ms: { unit: 'ms', direction: 'lower', base: { container: 240, 'linux-vm': 60 * vm, unikraft: 40 * vm } },
+    kernel_init_ms: { unit: 'ms', direction: 'lower', base: { 'linux-vm': 280 * vm } },
+    banner_ms: { unit: 'ms', direction: 'lower', base: { unikraft: 48 * vm } },
+    ready_ms: { unit: 'ms', direction: 'lower', base: { container: 310, 'linux-vm': 420 * vm, unikraft: 62 * vm } },
+  };
+}
+
+const PHASE_OF: Record<string, string> = {
+  spawned_ms: 'spawned',
+  first_output_ms: 'firstOutput',
+  kernel_init_ms: 'kernelInit',
+  banner_ms: 'banner',
+  ready_ms: 'ready',
+};
+
+const MIB = 2 ** 20;
+const MEMORY: Record<string, Spec> = {
+  idle_rss_bytes: { unit: 'bytes', direction: 'lower', base: { container: 6.2 * MIB, 'linux-vm': 142 * MIB, unikraft: 38 * MIB } },
+  idle_pss_bytes: { unit: 'bytes', direction: 'lower', base: { container: 4.1 * MIB, 'linux-vm': 139 * MIB, unikraft: 35 * MIB } },
+};
+
+const THROUGHPUT: Record<string, Spec> = {
+  requests_per_s: { unit: 'req/s', direction: 'higher', base: { container: 21_500, 'linux-vm': 9_800, unikraft: 14_200 } },
+  latency_p50_us: { unit: 'us', direction: 'lower', base: { container: 410, 'linux-vm': 880, unikraft: 620 } },
+  latency_p90_us: { unit: 'us', direction: 'lower', base: { container: 690, 'linux-vm': 1_450, unikraft: 980 } },
+  latency_p99_us: { unit: 'us', direction: 'lower', base: { container: 1_300, 'linux-vm': 3_900, unikraft: 2_100 } },
+};
+
+const RUNNERS: RunnerName[] = ['container', 'linux-vm', 'unikraft'];
+
+export function fixtureResults(options: FixtureOptions = {}): Results {
+  const random = mulberry32(options.seed ?? 1);
+  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const noise = options.noise ?? 0.03;
+  const trialsPerCell = options.trials ?? 10;
+  const tcg = (options.accelerator ?? 'tcg') === 'tcg';
+  const accelerator = tcg
+    ? { kind: 'tcg' as const, reason: 'TEST FIXTURE: /dev/kvm does not exist on this host' }
+    : { kind: 'kvm' as const, reason: 'TEST FIXTURE: /dev/kvm is usable' };
+  const t0 = Date.parse('2026-11-27T05:00:00Z');
+  const at = (i: number) => new Date(t0 + i * 1000).toISOString();
+
+  const draw = (suite: SuiteName, metric: string, base: number) =>
+    base * (options.scale?.[`${suite}.${metric}`] ?? 1) * Math.max(0.5, 1 + noise * gaussian());
+
+  const label = (runner: RunnerName): Label => ({
+    accelerator: runner === 'container' ? { kind: 'none', reason: 'containers run natively' } : accelerator,
+    ...(runner === 'container' ? {} : { machine: 'pc', vcpus: 1, guestMemoryMiB: runner === 'unikraft' ? 64 : 128 }),
+    rootfsHash: 'fixture0123456789abcdef',
+    notes: [],
+  });
+
+  const metricsOf = (trials: Trial[], specs: Record<string, Spec>, runner: RunnerName): Metric[] =>
+    Object.entries(specs)
+      .filter(([, spec]) => spec.base[runner] !== undefined)
+      .map(([name, spec]) => {
+        const samples = trials.filter((t) => t.ok && !t.warmup).map((t) => t.values[name]!);
+        return { name, unit: spec.unit, direction: spec.direction, samples, stats: summarize(samples), flags: [] };
+      });
+
+  const measure = (suite: SuiteName, runner: RunnerName, specs: Record<string, Spec>, count: number): Trial[] =>
+    Array.from({ length: count + 1 }, (_, i): Trial => {
+      const values: Record<string, number> = {};
+      for (const [name, spec] of Object.entries(specs)) {
+        const base = spec.base[runner];
+        if (base !== undefined) values[name] = draw(suite, name, base);
+      }
+      const phases =
+        suite === 'cold-start'
+          ? { requested: 0, ...Object.fromEntries(Object.entries(values).map(([k, v]) => [PHASE_OF[k]!, v])) }
+          : {};
+      return { index: i === 0 ? 0 : i - 1, warmup: i === 0, ok: true, startedAt: at(i), phases, values };
+    });
+
+  const cells: Cell[] = [];
+  const notRun = (suite: SuiteName, workload: string): Cell => ({
+    suite,
+    workload,
+    runner: 'unikraft',
+    status: 'not-run',
+    reason: `TEST FIXTURE: no Unikraft image for ${workload}; build one with kraft and set runners.unikraft.images.${workload}`,
+    label: label('unikraft'),
+    trials: [],
+    metrics: [],
+  });
+
+  const coldStart = coldStartSpecs(tcg);
+  for (const workload of ['http-hello', 'nginx', 'redis']) {
+    for (const runner of RUNNERS) {
+      if (runner === 'unikraft' && workload !== 'http-hello') {
+        cells.push(notRun('cold-start', workload));
+        continue;
+      }
+      if (runner === 'linux-vm' && workload === 'redis') {
+        const trials = Array.from({ length: 3 }, (_, i): Trial => ({
+          index: i,
+          warmup: false,
+          ok: false,
+          startedAt: at(i),
+          phases: {},
+          values: {},
+          error: { reason: 'TEST FIXTURE: probe did not succeed within 60000 ms', consoleTail: 'Kernel panic - not syncing <fixture>' },
+        }));
+        cells.push({
+          suite: 'cold-start',
+          workload,
+          runner,
+          status: 'failed',
+          reason: '3 of 3 trials failed: TEST FIXTURE: probe did not succeed within 60000 ms',
+          label: label(runner),
+          trials,
+          metrics: [{ name: 'ready_ms', unit: 'ms', direction: 'lower', samples: [], stats: null, flags: [] }],
+        });
+        continue;
+      }
+      const trials = measure('cold-start', runner, coldStart, trialsPerCell);
+      cells.push({ suite: 'cold-start', workload, runner, status: 'ok', label: label(runner), trials, metrics: metricsOf(trials, coldStart, runner) });
+    }
+  }
+
+  for (const runner of RUNNERS) {
+    const trials = measure('memory', runner, MEMORY, trialsPerCell);
+    const metrics = metricsOf(trials, MEMORY, runner);
+    // The VM reports its minimum as a metric, the unikernel only in extra: reports must read both.
+    if (runner === 'linux-vm') metrics.push({ name: 'min_memory_mib', unit: 'MiB', direction: 'lower', samples: [48], stats: summarize([48]), flags: [] });
+    cells.push({
+      suite: 'memory',
+      workload: 'http-hello',
+      runner,
+      status: 'ok',
+      label: label(runner),
+      trials,
+      metrics,
+      ...(runner === 'unikraft' ? { extra: { minGuestMemoryMiB: 6, bisectionSteps: [64, 32, 16, 8, 4, 6] } } : {}),
+    });
+  }
+
+  for (const runner of RUNNERS) {
+    const trials = measure('throughput', runner, THROUGHPUT, trialsPerCell);
+    cells.push({ suite: 'throughput', workload: 'http-hello', runner, status: 'ok', label: label(runner), trials, metrics: metricsOf(trials, THROUGHPUT, runner) });
+  }
+
+  const densityTarget = 20;
+  for (const runner of RUNNERS) {
+    const reached = runner === 'linux-vm' ? 14 : densityTarget;
+    const perInstance = MEMORY.idle_pss_bytes!.base[runner]!;
+    const startBase = coldStart.ready_ms!.base[runner]!;
+    const instances = Array.from({ length: reached }, (_, i) => ({
+      count: i + 1,
+      startMs: draw('density', 'startMs', startBase * (1 + i * 0.04)),
+      rssBytes: draw('density', 'rssBytes', 30 * MIB + (i + 1) * perInstance * 1.1),
+      pssBytes: draw('density', 'pssBytes', 30 * MIB + (i + 1) * perInstance),
+    }));
+    const trial: Trial = { index: 0, warmup: false, ok: true, startedAt: at(0), phases: {}, values: { density_count: reached }, detail: { instances } };
+    cells.push({
+      suite: 'density',
+      workload: 'http-hello',
+      runner,
+      status: 'ok',
+      label: label(runner),
+      trials: [trial],
+      metrics: [{ name: 'density_count', unit: 'instances', direction: 'higher', samples: [reached], stats: summarize([reached]), flags: [] }],
+      extra: {
+        stopReason: reached < densityTarget ? 'TEST FIXTURE: memory reserve reached (25% of MemAvailable must stay free)' : `target of ${densityTarget} reached`,
+        target: densityTarget,
+      },
+    });
+  }
+
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    runId: `fixture-${options.seed ?? 1}`,
+    startedAt: at(0),
+    finishedAt: at(600),
+    partial: false,
+    quick: false,
+    environment: {
+      hostname: options.hostname ?? 'fixture-host',
+      os: 'Debian GNU/Linux 12 (bookworm)',
+      kernel: '6.1.0-fixture-amd64',
+      cpuModel: options.cpuModel ?? 'TEST FIXTURE CPU @ 2.00GHz',
+      cores: 2,
+      memoryBytes: 24 * 2 ** 30,
+      memAvailableBytes: 22 * 2 ** 30,
+      node: 'v20.20.2',
+      docker: { version: '20.10.24' },
+      qemu: { version: '7.2.15', path: '/usr/bin/qemu-system-x86_64' },
+      accelerator,
+      harness: { version: '0.1.0', commit: options.commit ?? '0123456789abcdef0123456789abcdef01234567', dirty: false },
+    },
+    config: { testbed: { name: 'fixture' } },
+    cells,
+  };
+}

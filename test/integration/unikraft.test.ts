@@ -1,0 +1,189 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../core/config.ts';
+import { liveInstances } from '../../core/lifecycle.ts';
+import type { Accelerator } from '../../core/results.ts';
+import { vmInitrd } from '../../fixtures/initramfs.ts';
+import { debianCloudKernel } from '../../fixtures/kernel.ts';
+import { buildRootfs } from '../../fixtures/rootfs.ts';
+import { checkKernel } from '../../fixtures/unikraft-image.ts';
+import { INIT_MARKER } from '../../fixtures/vm-init.ts';
+import { WORKLOADS } from '../../fixtures/workloads.ts';
+import { cpuModelFor, decideAccelerator } from '../../runners/qemu/accel.ts';
+import { launchQemu } from '../../runners/qemu/launch.ts';
+import { TrialFailure, type Instance } from '../../runners/types.ts';
+import { createUnikraftRunner } from '../../runners/unikraft.ts';
+import { GREETING, multibootElf32, multibootElf64 } from '../tiny-kernels.ts';
+
+const cacheDir = resolve('.isobench/cache');
+const httpHello = WORKLOADS['http-hello'];
+const MiB = 1024 * 1024;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** QEMU's command line as the kernel sees it: what the runner really launched. */
+const qemuArgv = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+
+let work: string;
+let accelerator: Accelerator;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'isobench-unikraft-it-'));
+  accelerator = await decideAccelerator('auto', cacheDir);
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+  expect(liveInstances()).toEqual([]);
+});
+
+const runnerWith = (images: Record<string, unknown>) =>
+  createUnikraftRunner({ cacheDir, accelerator, config: parseConfig({ runners: { unikraft: { images } } }).runners.unikraft });
+
+describe('the kernel check agrees with QEMU', () => {
+  it('boots what it accepts: the 32-bit multiboot ELF Unikraft builds', async () => {
+    const kernel = join(work, 'tiny_qemu-x86_64');
+    writeFileSync(kernel, multibootElf32());
+    expect(await checkKernel(kernel)).toBe('multiboot');
+    const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
+    const qemu = await launchQemu({ name: 'tiny-multiboot', machine: 'pc', accel, cpu: cpuModelFor(accel), vcpus: 1, memoryMiB: 16, kernel });
+    try {
+      await qemu.console.waitFor(new RegExp(GREETING.trim()), { timeoutMs: 30_000 });
+    } finally {
+      await qemu.stop();
+    }
+    expect(alive(qemu.pid)).toBe(false);
+  });
+
+  it('refuses what QEMU refuses: the 64-bit debug image, before any QEMU starts', async () => {
+    const kernel = join(work, 'tiny_qemu-x86_64.dbg');
+    writeFileSync(kernel, multibootElf64());
+    const runner = runnerWith({ 'http-hello': { kernel } });
+    const availability = await runner.availability(httpHello);
+    expect(availability).toMatchObject({ ok: false, reason: expect.stringMatching(/without the \.dbg suffix/) });
+    expect(liveInstances()).toEqual([]);
+    await expect(runner.start(httpHello, { readyTimeoutMs: 10_000 })).rejects.toThrow(/is not a bootable kernel image/);
+
+    // QEMU itself, given the same file:
+    const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
+    const qemu = await launchQemu({ name: 'tiny-multiboot-64', machine: 'pc', accel, cpu: cpuModelFor(accel), vcpus: 1, memoryMiB: 16, kernel });
+    try {
+      expect((await qemu.exited).code).not.toBe(0);
+      expect(qemu.stderr()).toContain('Cannot load x86-64 image, give a 32bit one');
+    } finally {
+      await qemu.stop();
+    }
+  });
+});
+
+describe('a workload without an image', () => {
+  it('is not run, with how to build one', async () => {
+    const runner = runnerWith({});
+    expect(await runner.availability(httpHello)).toEqual({
+      ok: false,
+      reason: 'no Unikraft image configured for http-hello',
+      fix: expect.stringMatching(/kraft build --plat qemu --arch x86_64.*runners\.unikraft\.images\.http-hello\.kernel in bench\.config\.ts/),
+    });
+    expect(runner.label(httpHello).standIn).toBeUndefined();
+  });
+});
+
+describe('stand-in: Debian cloud kernel + the linux-vm initramfs through the unikraft runner (NOT Unikraft)', () => {
+  const STAND_IN = 'Debian cloud kernel with the linux-vm initramfs (not Unikraft: no Unikraft image can be built here)';
+  let image: Record<string, unknown>;
+
+  beforeAll(async () => {
+    const kernel = await debianCloudKernel(cacheDir);
+    const built = await buildRootfs(httpHello, { cacheDir });
+    const initrd = await vmInitrd({ built, workload: httpHello, kernel, machine: 'pc', cacheDir });
+    image = {
+      kernel: kernel.kernel,
+      initrd: initrd.path,
+      // Linux's own parameters; the runner adds netdev.ip and vfs.fstab, which Linux hands to init and init ignores.
+      libParams: ['console=ttyS0', 'quiet', 'panic=-1'],
+      memoryMiB: 192,
+      standIn: STAND_IN,
+    };
+  }, 600_000);
+
+  it('boots over the kernel + initrd + command line path and is ready over the port forward', async () => {
+    const runner = runnerWith({ 'http-hello': image });
+    expect(await runner.availability(httpHello)).toEqual({ ok: true });
+    await runner.prepare(httpHello);
+
+    let instance: Instance | undefined;
+    try {
+      instance = await runner.start(httpHello, { readyTimeoutMs: 120_000, memoryMiB: 160 });
+      const pid = instance.pid!;
+
+      // Launched the way kraft launches Unikraft images.
+      const argv = qemuArgv(pid);
+      const append = argv[argv.indexOf('-append') + 1];
+      expect(append).toBe('netdev.ip=10.0.2.15/24:10.0.2.2 vfs.fstab=[ "initrd0:/:extract:::" ] console=ttyS0 quiet panic=-1 --');
+      expect(argv[argv.indexOf('-cpu') + 1]).toBe(accelerator.kind === 'kvm' ? 'host,+x2apic,-pmu' : 'qemu64,+pdpe1gb,+rdrand,+rdseed,-vmx,-svm');
+      expect(argv[argv.indexOf('-m') + 1]).toBe('160');
+      expect(argv).toContain('-initrd');
+      expect(argv.find((a) => a.startsWith('virtio-net-pci'))).toBe('virtio-net-pci,netdev=n0,romfile=');
+      expect(argv.find((a) => a.startsWith('user,'))).toBe(`user,id=n0,hostfwd=tcp:127.0.0.1:${instance.endpoint.port}-:8080`);
+
+      // Its init ran (the stand-in's marker), and the probe's page came back through the forward.
+      expect(instance.logs()).toMatch(INIT_MARKER);
+      const page = await fetch(`http://127.0.0.1:${instance.endpoint.port}/index.html`);
+      expect(await page.text()).toBe('hello from isobench\n');
+
+      // Phases in order; no banner, because this kernel is not Unikraft.
+      const { phases } = instance;
+      expect(phases.requested).toBe(0);
+      expect(phases.spawned).toBeGreaterThan(0);
+      expect(phases.firstOutput).toBeGreaterThanOrEqual(phases.spawned!);
+      expect(phases.ready).toBeGreaterThan(phases.firstOutput!);
+      expect(phases.banner).toBeUndefined();
+
+      const memory = await instance.memory();
+      expect(memory.rssBytes).toBeGreaterThan(0);
+      expect(memory.pssBytes).toBeGreaterThan(0);
+      expect(memory.peakRssBytes).toBeGreaterThanOrEqual(memory.rssBytes);
+      expect(memory.guestMemoryBytes).toBe(160 * MiB);
+      expect(await instance.alive()).toBe(true);
+
+      const label = runner.label(httpHello, { memoryMiB: 160 });
+      expect(label).toMatchObject({ accelerator, machine: 'pc', guestMemoryMiB: 160, vcpus: 1, standIn: STAND_IN });
+      expect(label.notes[0]).toMatch(/^STAND-IN: .*this is not Unikraft and is no Unikraft result$/);
+      expect(label.notes.join('\n')).not.toMatch(/Unikraft \S+ \d+\.\d+/);
+    } finally {
+      await instance?.stop();
+    }
+    expect(alive(instance!.pid!)).toBe(false);
+    expect(liveInstances()).toEqual([]);
+  });
+
+  it('fails a start that cannot become ready with the reason and the console tail, leaving no QEMU', async () => {
+    // Nothing listens on guest port 9: the probe can never succeed.
+    const runner = runnerWith({ 'http-hello': { ...image, guestPort: 9 } });
+    const failure = await runner.start(httpHello, { readyTimeoutMs: 15_000 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TrialFailure);
+    expect((failure as TrialFailure).message).toMatch(/^http-hello stand-in \(.*not Unikraft\): not ready within 15000 ms/);
+    expect((failure as TrialFailure).consoleTail).toBeTruthy();
+    expect(liveInstances()).toEqual([]);
+  });
+
+  it('stops the QEMU it is starting when the start is aborted', async () => {
+    const runner = runnerWith({ 'http-hello': image });
+    const controller = new AbortController();
+    const starting = runner.start(httpHello, { readyTimeoutMs: 120_000, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('test abort')), 500);
+    await expect(starting).rejects.toThrow('test abort');
+    expect(liveInstances()).toEqual([]);
+  });
+});
