@@ -14,7 +14,7 @@ export interface RatioInterval {
 
 export const DEFAULT_RESAMPLES = 10_000;
 
-/** Median of a sample, sorting it in place (typed arrays sort numerically and fast: this runs 20,000 times). */
+/** Median of a sample, sorting it in place (typed arrays sort numerically, without a comparator call). */
 function medianOf(sample: Float64Array): number {
   sample.sort();
   const mid = sample.length >> 1;

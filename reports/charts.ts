@@ -31,6 +31,8 @@ export interface ChartSpec {
   config: ChartConfiguration<'scatter' | 'bar' | 'line'>;
   /** Names of the integer positions of a linear x axis (sample strips put one lane at each integer). */
   tickLabels?: string[];
+  /** Of the chart's box, in CSS pixels: horizontal bars need room per lane. */
+  height: number;
   table: ChartTable;
 }
 
@@ -64,7 +66,13 @@ const FRIENDLY: Record<string, string> = {
   idle_pss_bytes: 'PSS (idle)',
   min_memory_mib: 'minimum guest memory',
   requests_per_s: 'requests/s',
+  ops_per_s: 'operations/s',
+  transactions_per_s: 'transactions/s',
   density_count: 'instances reached',
+  startMs: 'time to ready of each start',
+  pssBytes: 'PSS per instance, all running',
+  rssBytes: 'RSS per instance, all running',
+  memAvailableDropBytes: 'fall of MemAvailable per start',
 };
 export const friendlyName = (metric: string) => FRIENDLY[metric] ?? metric.replace(/_/g, ' ');
 
@@ -75,6 +83,8 @@ const PHASE_SEGMENTS: Record<string, string> = {
   banner: 'until Unikraft banner',
   ready: 'until ready (probe answered)',
 };
+
+const CHART_HEIGHT = 300;
 
 /** Above this spread of values, a linear axis squeezes the fast runners into a line at the bottom. */
 const LOG_SPREAD = 30;
@@ -137,6 +147,7 @@ function sampleStrip(id: string, workload: WorkloadView, metricName: string): Ch
       },
     },
     table: { kind: 'metrics', metrics: [metricName] },
+    height: CHART_HEIGHT,
   };
 }
 
@@ -179,6 +190,7 @@ function phaseBreakdown(id: string, workload: WorkloadView): ChartSpec | null {
       },
     },
     table: { kind: 'phases' },
+    height: 70 + 34 * lanes.length,
   };
 }
 
@@ -220,6 +232,7 @@ function bars(
   if (!datasets.some((d) => d.data.some((v) => v !== null))) return null;
   return {
     ...spec,
+    height: CHART_HEIGHT,
     config: {
       type: 'bar',
       data: { labels: lanes.map((l) => l.name), datasets },
@@ -235,13 +248,9 @@ function memoryBars(id: string, workload: WorkloadView): ChartSpec | null {
   const names = workload.metricNames.filter((name) =>
     workload.lanes.some((l) => l.metrics.some((m) => m.name === name && m.unit in MIB_SCALE)),
   );
-  if (workload.lanes.some((l) => l.minGuestMemoryMiB !== undefined) && !names.includes('min_memory_mib')) {
-    names.push('min_memory_mib');
-  }
   const value = (name: string) => (lane: Lane) => {
     const m = metricOf(lane, name);
-    if (m) return barOf(m, MIB_SCALE[m.unit] ?? 1);
-    return name === 'min_memory_mib' && lane.minGuestMemoryMiB !== undefined ? { median: lane.minGuestMemoryMiB } : undefined;
+    return m && barOf(m, MIB_SCALE[m.unit] ?? 1);
   };
   const lanes = workload.lanes.filter((l) => names.some((n) => value(n)(l)));
   return bars(
@@ -252,13 +261,15 @@ function memoryBars(id: string, workload: WorkloadView): ChartSpec | null {
   );
 }
 
+/** The headline rate of each kind of load (HTTP, Redis, PostgreSQL). */
+const RATE_METRICS = ['requests_per_s', 'ops_per_s', 'transactions_per_s'];
 const LATENCY = /^latency_p(\d+(?:\.\d+)?)_(us|ms)$/;
 
 function throughputCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
   const charts: (ChartSpec | null)[] = [];
-  for (const name of workload.metricNames.filter((m) => m.endsWith('_per_s'))) {
+  for (const name of workload.metricNames.filter((m) => RATE_METRICS.includes(m))) {
     const lanes = workload.lanes.filter((l) => metricOf(l, name));
-    const { unit, scale } = axisUnit(metricOf(lanes[0]!, name)?.unit ?? '');
+    const { unit, scale } = axisUnit(lanes.flatMap((l) => l.metrics).find((m) => m.name === name)?.unit ?? '');
     charts.push(
       bars(
         { id: `${prefix}-${name}`, title: friendlyName(name), caption: WHISKERS, table: { kind: 'metrics', metrics: [name] } },
@@ -315,7 +326,7 @@ function densityCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
     const datasets = workload.lanes.flatMap((lane) =>
       lane.curves
         .filter((c) => c.field === field)
-        .map((c, i, same) => ({
+        .map((c, _, same) => ({
           label: same.length > 1 ? `${lane.name} (${c.from})` : lane.name,
           data: c.points.map((p) => ({ x: p.x, y: p.y * scale })),
           borderColor: laneColor(lane),
@@ -324,22 +335,24 @@ function densityCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
           showLine: true,
         })),
     );
+    const options = baseOptions(unit || field);
     charts.push({
       id: `${prefix}-curve-${field}`,
-      title: `${field} against instances running`,
-      caption: 'One point per instance started, in the order they were started.',
+      title: `${friendlyName(field)}, by instance`,
+      caption: 'One point per instance, in the order they were started: the n-th started with n-1 already running.',
       config: {
         type: 'scatter',
         data: { datasets },
         options: {
-          ...baseOptions(unit || field),
+          ...options,
           scales: {
-            ...baseOptions(unit || field).scales,
-            x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'instances running' } },
+            ...options.scales,
+            x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'n-th instance started' } },
           },
         },
       },
       table: { kind: 'curves', field },
+      height: CHART_HEIGHT,
     });
   }
   return charts.filter((c): c is ChartSpec => c !== null);

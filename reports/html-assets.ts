@@ -19,8 +19,7 @@ nav ul { margin: 4px 0; padding-left: 18px; }
 section.workload { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 4px 16px 16px; margin: 16px 0; }
 figure { margin: 16px 0; }
 figcaption { margin-bottom: 6px; }
-.chart-box { position: relative; height: 300px; }
-.chart-box.short { height: 220px; }
+.chart-box { position: relative; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 13px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f3f4f6; font-weight: 600; }

@@ -87,7 +87,7 @@ function curveTable(lanes: readonly Lane[], field: string): string {
   return (
     `<details><summary>every point (${xs.length} counts)</summary>` +
     table(
-      ['instances', ...curves.map(({ lane, c }) => (curves.filter((o) => o.lane === lane).length > 1 ? `${lane.name} (${c.from})` : lane.name))],
+      ['n-th instance', ...curves.map(({ lane, c }) => (curves.filter((o) => o.lane === lane).length > 1 ? `${lane.name} (${c.from})` : lane.name))],
       xs.map((x) => [{ num: String(x) }, ...curves.map(({ c }) => ({ num: value(c.points.find((p) => p.x === x)?.y) }))]),
     ) +
     `</details>`
@@ -99,7 +99,8 @@ function densityTable(lanes: readonly Lane[], metric: string): string {
   const rows = lanes.flatMap((lane) => {
     const m = lane.metrics.find((x) => x.name === metric);
     if (!m) return [];
-    const stop = lane.details.find(([key]) => /stop/i.test(key))?.[1] ?? '(not recorded)';
+    const detail = (pattern: RegExp) => lane.details.find(([key]) => pattern.test(key))?.[1];
+    const stop = detail(/^stopReasonText$/) ?? detail(/stop/i) ?? '(not recorded)';
     return [[lane.name, status(lane), lane.label, ...statCells(m.stats, m.unit).slice(0, 2).map((num) => ({ num })), stop]];
   });
   return table(['runner', 'status', 'how measured', 'n', 'reached (median)', 'why it stopped'], rows);
@@ -120,10 +121,9 @@ function chartTable(spec: ChartTable, lanes: readonly Lane[]): string {
 
 function chartFigure(spec: ChartSpec, workload: WorkloadView): string {
   const under = chartTable(spec.table, workload.lanes);
-  const short = spec.config.options?.indexAxis === 'y' ? ' short' : '';
   return (
     `<figure><figcaption><strong>${escapeHtml(spec.title)}</strong> <span class="caption">${escapeHtml(spec.caption)}</span></figcaption>` +
-    `<div class="chart-box${short}"><canvas id="${escapeHtml(spec.id)}" role="img" aria-label="${escapeHtml(spec.title)}"></canvas></div>` +
+    `<div class="chart-box" style="height: ${spec.height}px"><canvas id="${escapeHtml(spec.id)}" role="img" aria-label="${escapeHtml(spec.title)}"></canvas></div>` +
     `${under}</figure>`
   );
 }

@@ -45,10 +45,8 @@ export interface Lane {
   metrics: MetricView[];
   phases: PhaseMedian[];
   curves: Curve[];
-  /** Scalar facts from the cell's `extra` (stop reason, bisection steps, ...), as text. */
+  /** The cell's `extra` (stop reason, bisection steps, ...) as text, nested keys dotted; curves left out. */
   details: [string, string][];
-  /** The smallest guest memory the workload came up in, when the suite put it in `extra` rather than a metric. */
-  minGuestMemoryMiB?: number;
 }
 
 /** Phases in the order they happen; unknown phases follow, by their median time. */
@@ -96,27 +94,33 @@ export function phaseRank(phase: string): number {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 /** Fields that count instances, in order of preference, for the x axis of a curve. */
-const COUNT_FIELDS = ['count', 'instances', 'n', 'index'];
+const COUNT_FIELDS = ['count', 'instances', 'instance', 'n', 'index'];
 
 /**
  * Numeric series of a list of records, against the instance count: the shape density steps are recorded in,
- * read generically so that new fields show up without changes here.
+ * read generically so that new fields show up without changes here. A record without a value for a field (a start
+ * that failed) leaves a gap rather than a zero.
  */
 function curvesOf(list: unknown, from: string): Curve[] {
   if (!Array.isArray(list) || list.length < 2 || !list.every(isRecord)) return [];
   const records = list as Record<string, unknown>[];
-  const numeric = (key: string) => records.every((r) => typeof r[key] === 'number' && Number.isFinite(r[key]));
-  const fields = Object.keys(records[0]!).filter(numeric);
-  const xField = COUNT_FIELDS.find((f) => fields.includes(f));
+  const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  const xField = COUNT_FIELDS.find((f) => records.every((r) => isNumber(r[f])));
   // An `index` counts from 0; a count of instances from 1.
   const x = (r: Record<string, unknown>, i: number) =>
     xField === undefined ? i + 1 : (r[xField] as number) + (xField === 'index' ? 1 : 0);
-  return fields
-    .filter((f) => f !== xField)
-    .map((field) => ({ field, from, points: records.map((r, i) => ({ x: x(r, i), y: r[field] as number })) }));
+  return keys
+    .filter((f) => f !== xField && records.some((r) => isNumber(r[f])))
+    .map((field) => ({
+      field,
+      from,
+      points: records.flatMap((r, i) => (isNumber(r[field]) ? [{ x: x(r, i), y: r[field] }] : [])),
+    }));
 }
 
+/** The curves of a cell: from its `extra` where the suite summed them up there, else from each trial's detail. */
 export function cellCurves(cell: Cell): Curve[] {
   const fromExtra = Object.entries(cell.extra ?? {}).flatMap(([key, value]) => curvesOf(value, `extra.${key}`));
   if (fromExtra.length) return fromExtra;
@@ -128,32 +132,22 @@ export function cellCurves(cell: Cell): Curve[] {
   );
 }
 
-const DETAIL_TEXT_MAX = 160;
+const DETAIL_TEXT_MAX = 240;
 
-function detailText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value) && value.every(isRecord)) return undefined; // a curve, or records shown elsewhere
-  const json = JSON.stringify(value);
-  if (json === undefined) return undefined;
-  return json.length > DETAIL_TEXT_MAX ? `${json.slice(0, DETAIL_TEXT_MAX - 1)}…` : json;
-}
-
-export function cellDetails(cell: Cell): [string, string][] {
-  return Object.entries(cell.extra ?? {}).flatMap(([key, value]): [string, string][] => {
-    const text = detailText(value);
-    return text === undefined ? [] : [[key, text]];
+/** `extra` as dotted keys and short texts; what is drawn as a curve is left to the chart. */
+export function cellDetails(extra: Record<string, unknown> | undefined, skip: ReadonlySet<string>, prefix = ''): [string, string][] {
+  return Object.entries(extra ?? {}).flatMap(([key, value]): [string, string][] => {
+    const path = `${prefix}${key}`;
+    if (skip.has(`extra.${path}`) || value === undefined) return [];
+    if (isRecord(value)) return cellDetails(value, skip, `${path}.`);
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return [[path, text.length > DETAIL_TEXT_MAX ? `${text.slice(0, DETAIL_TEXT_MAX - 1)}…` : text]];
   });
-}
-
-function minGuestMemoryMiB(cell: Cell): number | undefined {
-  const entry = Object.entries(cell.extra ?? {}).find(([k, v]) => /^min.*mem.*mib$/i.test(k) && typeof v === 'number');
-  return entry?.[1] as number | undefined;
 }
 
 export function buildLane(cell: Cell, source: number, name: string): Lane {
   const measuredTrials = cell.trials.filter((t) => !t.warmup);
-  const minMemory = minGuestMemoryMiB(cell);
+  const curves = cell.suite === 'density' ? cellCurves(cell) : [];
   return {
     name,
     runner: cell.runner,
@@ -177,8 +171,7 @@ export function buildLane(cell: Cell, source: number, name: string): Lane {
       flags: m.flags,
     })),
     phases: phaseMedians(cell.trials),
-    curves: cell.suite === 'density' ? cellCurves(cell) : [],
-    details: cellDetails(cell),
-    ...(minMemory !== undefined ? { minGuestMemoryMiB: minMemory } : {}),
+    curves,
+    details: cellDetails(cell.extra, new Set(curves.map((c) => c.from))),
   };
 }

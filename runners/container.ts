@@ -15,7 +15,7 @@ const LOG_KEEP_BYTES = 64 * 1024;
 const FAILURE_TAIL_LINES = 50;
 
 /** Splits Docker's multiplexed (non-TTY) log stream: 8-byte frame headers, then the frame. */
-export function demuxLogs(buffer: Buffer): string {
+function demuxLogs(buffer: Buffer): string {
   const frames: Buffer[] = [];
   for (let at = 0; at + 8 <= buffer.length; ) {
     const length = buffer.readUInt32BE(at + 4);
@@ -32,7 +32,7 @@ class ContainerInstance implements Instance {
   /** Exit status once the container's process ended (while not stopped by us). */
   exitStatus?: number;
   private log = '';
-  private logStream?: NodeJS.ReadableStream & { destroy?: () => void };
+  private logStream?: NodeJS.ReadableStream & { destroy(): void };
   private stopping?: Promise<void>;
   private readonly untrack: () => void;
 
@@ -42,8 +42,14 @@ class ContainerInstance implements Instance {
     readonly endpoint: Endpoint,
   ) {
     this.untrack = track({ description: this.description, stop: () => this.stop() });
-    // Issued before start so that no exit can be missed; it is one idle request, cheaper than polling the engine.
-    container.wait({ condition: 'next-exit' }).then(
+  }
+
+  /**
+   * Notes the exit status when the process ends. Called once the container started: 'not-running' then answers at
+   * once for a process that already exited, and is one idle request instead of polling the engine.
+   */
+  watchExit(): void {
+    this.container.wait({ condition: 'not-running' }).then(
       (result: { StatusCode: number }) => {
         if (!this.stopping) this.exitStatus = result.StatusCode;
       },
@@ -59,17 +65,24 @@ class ContainerInstance implements Instance {
     return `container ${this.workload} (${this.container.id.slice(0, 12)}, port ${this.endpoint.port})`;
   }
 
-  async followLogs(): Promise<void> {
-    const stream = (await this.container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-    this.logStream = stream;
-    const sink = new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        this.log = (this.log + chunk.toString('utf8')).slice(-LOG_KEEP_BYTES);
-        done();
+  /** Keeps the container's output for `logs()`; not awaited, so that probing starts without a round trip. */
+  followLogs(): void {
+    this.container.logs({ follow: true, stdout: true, stderr: true }).then(
+      (stream) => {
+        const readable = stream as NodeJS.ReadableStream & { destroy(): void };
+        readable.on('error', () => {});
+        if (this.stopping) return readable.destroy();
+        this.logStream = readable;
+        const sink = new Writable({
+          write: (chunk: Buffer, _encoding, done) => {
+            this.log = (this.log + chunk.toString('utf8')).slice(-LOG_KEEP_BYTES);
+            done();
+          },
+        });
+        docker.modem.demuxStream(readable, sink, sink);
       },
-    });
-    docker.modem.demuxStream(stream, sink, sink);
-    stream.on('error', () => {});
+      () => {},
+    );
   }
 
   /** The last lines the container wrote, read from the engine (complete even when the follower lags behind). */
@@ -96,11 +109,15 @@ class ContainerInstance implements Instance {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.logStream?.destroy?.();
+      this.logStream?.destroy();
       try {
         await this.container.remove({ force: true });
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        if ((error as { statusCode?: number }).statusCode !== 404) {
+          // Still there: a later stop() must try again.
+          this.stopping = undefined;
+          throw new Error(`could not remove ${this.description}: ${(error as Error).message}; remove it with docker rm -f ${this.id}`);
+        }
       }
       releasePort(this.endpoint.port);
       this.untrack();
@@ -116,16 +133,20 @@ export function createContainerRunner(opts: { cacheDir: string; log?: (line: str
   return {
     name: 'container',
 
-    async availability() {
-      const docker = await dockerAvailability();
-      return docker.ok ? { ok: true } : { ok: false, reason: docker.reason, fix: docker.fix };
+    async availability(w) {
+      const engine = await dockerAvailability();
+      if (!engine.ok) return { ok: false, reason: engine.reason, fix: engine.fix };
+      if (!cachedRootfs(w, opts.cacheDir) && process.getuid?.() !== 0) {
+        return { ok: false, reason: `the ${w.name} rootfs is not built and building it needs root`, fix: 'run isobench as root once to build it' };
+      }
+      return { ok: true };
     },
 
     label(w) {
       return {
         accelerator: { kind: 'none', reason: 'containers run on the host kernel' },
         rootfsHash: cachedRootfs(w, opts.cacheDir)?.hash,
-        notes: ['memory = container cgroup usage + its containerd-shim'],
+        notes: ['memory = container cgroup usage + its containerd-shim; the docker-proxy of its port is a part, not in the total'],
       };
     },
 
@@ -171,7 +192,8 @@ async function startContainer(w: Workload, tag: string, options: StartOptions): 
     signal?.throwIfAborted();
     await container.start();
     instance.phases.spawned = since();
-    await instance.followLogs();
+    instance.watchExit();
+    instance.followLogs();
     await waitReady(w.probe, instance.endpoint, {
       timeoutMs: Math.max(1, Math.round(readyTimeoutMs - since())),
       signal,

@@ -5,10 +5,10 @@ export const docker = new Docker();
 
 export type DockerAvailability = { ok: true; version: string } | { ok: false; reason: string; fix: string };
 
-/** Whether the Docker engine answers, and if not, why and what to do about it. */
-export async function dockerAvailability(): Promise<DockerAvailability> {
+/** Whether the Docker engine answers (the shared client's unless another is given), and if not, why and what to do. */
+export async function dockerAvailability(client: Docker = docker): Promise<DockerAvailability> {
   try {
-    const version = await docker.version();
+    const version = await client.version();
     return { ok: true, version: version.Version };
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { address?: string };

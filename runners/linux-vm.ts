@@ -136,6 +136,15 @@ export function createLinuxVmRunner(opts: {
     name: 'linux-vm',
 
     async availability() {
+      if (config.machine === 'microvm' && !config.kernel) {
+        return {
+          ok: false,
+          reason:
+            "Debian's cloud kernel does not boot on QEMU's microvm machine: under TCG it hangs calibrating its clock " +
+            '(microvm has no PIT/HPET reference), and it finds no virtio-mmio NIC',
+          fix: "set runners['linux-vm'].machine to 'pc', or give a microvm-ready kernel in runners['linux-vm'].kernel",
+        };
+      }
       try {
         await qemuBinary();
         return { ok: true };

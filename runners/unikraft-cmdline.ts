@@ -54,6 +54,13 @@ function hasParam(libParams: string[], ...names: string[]): boolean {
  */
 export function unikraftCmdline(input: UnikraftCmdlineInput): string {
   const { libParams } = input;
+  const empty = input.appArgs.indexOf('');
+  if (empty >= 0) {
+    throw new CmdlineError(
+      `application argument ${empty + 1} of ${JSON.stringify(input.appArgs)} is empty, which a Unikraft command line ` +
+        'cannot carry (its parser drops ""): set appArgs without it',
+    );
+  }
   const params: string[] = [];
   if (!hasParam(libParams, 'netdev.ip', 'netdev.ipv4_addr')) params.push(NETDEV_IP_PARAM);
   if (input.rootFromInitrd && !hasParam(libParams, 'vfs.fstab')) params.push(INITRD_ROOT_PARAM);

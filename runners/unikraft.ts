@@ -12,7 +12,7 @@ import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
 import { checkInitrd, checkKernel, ImageError, locateKraftBuild, type KernelFormat } from '../fixtures/unikraft-image.ts';
 import type { Workload } from '../fixtures/workloads.ts';
 import { qemuBinary } from './qemu/binary.ts';
-import { cleanConsoleText } from './qemu/console.ts';
+import { cleanConsoleText, type ConsoleLog } from './qemu/console.ts';
 import { describeExit, launchQemu, type QemuProcess } from './qemu/launch.ts';
 import { unikraftCmdline, unikraftCpu } from './unikraft-cmdline.ts';
 import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './unikraft-console.ts';
@@ -83,6 +83,8 @@ class UnikraftInstance implements Instance {
   readonly runner = 'unikraft' as const;
   readonly id: string;
   readonly pid: number;
+  /** The banner the image printed while booting, if it printed one. */
+  banner?: UnikraftBanner;
   #stopping?: Promise<void>;
 
   constructor(
@@ -118,7 +120,6 @@ interface Prepared {
   image: ResolvedImage;
   /** The initrd file QEMU loads, once the workload rootfs is packed. */
   initrd?: string;
-  rootfsHash?: string;
 }
 
 /**
@@ -132,18 +133,23 @@ export function createUnikraftRunner(opts: {
   log?: (line: string) => void;
 }): Runner {
   const { cacheDir, config, accelerator } = opts;
-  const resolved = new Map<string, Promise<ResolvedImage>>();
+  const resolving = new Map<string, Promise<ResolvedImage>>();
+  /** Images resolved so far, for the label (which cannot wait). */
+  const resolved = new Map<string, ResolvedImage>();
   const prepared = new Map<string, Promise<Prepared>>();
   /** The banner of the last boot of each workload's image, for the label. */
   const banners = new Map<string, UnikraftBanner>();
 
   const resolveOnce = (w: Workload, image: UnikraftImageConfig): Promise<ResolvedImage> => {
-    let pending = resolved.get(w.name);
+    let pending = resolving.get(w.name);
     if (!pending) {
       pending = resolveImage(w, image);
-      // The user may fix the file and try again in the same process.
-      pending.catch(() => resolved.delete(w.name));
-      resolved.set(w.name, pending);
+      pending.then(
+        (r) => resolved.set(w.name, r),
+        // The user may fix the file and try again in the same process.
+        () => resolving.delete(w.name),
+      );
+      resolving.set(w.name, pending);
     }
     return pending;
   };
@@ -163,7 +169,7 @@ export function createUnikraftRunner(opts: {
         const built = await buildRootfs(w, { cacheDir, signal, log: opts.log });
         const initrd = await rootfsCpio(built, cacheDir);
         opts.log?.(`unikraft ${w.name}: initrd is the workload rootfs ${built.hash.slice(0, 12)} (${initrd})`);
-        return { image, initrd, rootfsHash: built.hash };
+        return { image, initrd };
       })();
       pending.catch(() => prepared.delete(w.name));
       prepared.set(w.name, pending);
@@ -209,13 +215,16 @@ export function createUnikraftRunner(opts: {
       const image = config.images[w.name];
       if (!image) return { accelerator, notes: [`no Unikraft image configured for ${w.name}`] };
       const banner = banners.get(w.name);
+      const r = resolved.get(w.name);
       const ownRootfs = image.initrd === WORKLOAD_ROOTFS;
+      const kernel = r ? `${r.kernel} (${r.format}${r.source === r.kernel ? '' : `, from ${r.source}`})` : image.kernel;
       const notes = [
         ...(image.standIn
           ? [`STAND-IN: ${image.standIn}, booted through the unikraft runner to test it; this is not Unikraft and is no Unikraft result`]
           : []),
-        `kernel ${image.kernel}${banner ? `: Unikraft ${banner.codename} ${banner.version} (from its boot banner)` : ''}`,
-        ...(ownRootfs ? ['initrd: the workload rootfs (the binaries the container runs)'] : image.initrd ? [`initrd ${image.initrd}`] : []),
+        `kernel ${kernel}${banner ? `: Unikraft ${banner.codename} ${banner.version} (from its boot banner)` : ''}`,
+        ...(ownRootfs ? ['initrd: the workload rootfs (the binaries the container runs)'] : r?.initrd ? [`initrd ${r.initrd}`] : []),
+        ...(r ? [`command line "${r.append}"`] : []),
         `cpu model ${unikraftCpu(accelerator.kind === 'kvm' ? 'kvm' : 'tcg')}; static guest address (netdev.ip), no DHCP`,
         'memory = QEMU process on the host (RSS, PSS); guest memory as configured',
       ];
@@ -239,8 +248,7 @@ export function createUnikraftRunner(opts: {
       const p = await prepare(w, options.signal);
       const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
       const instance = await startUnikernel(w, p, accel, options);
-      const banner = parseUnikraftConsole(instance.logs()).banner;
-      if (banner) banners.set(w.name, banner);
+      if (instance.banner) banners.set(w.name, instance.banner);
       return instance;
     },
   };
@@ -267,7 +275,8 @@ async function startUnikernel(w: Workload, p: Prepared, accel: 'kvm' | 'tcg', op
   const endpoint: Endpoint = { host: '127.0.0.1', port: hostPort };
   const requested = performance.now();
   const since = (t: number) => t - requested;
-  const remaining = () => Math.max(1, requested + readyTimeoutMs - performance.now());
+  // Whole milliseconds: the probe's failure message quotes this.
+  const remaining = () => Math.max(1, Math.ceil(requested + readyTimeoutMs - performance.now()));
 
   let qemu: QemuProcess;
   try {
@@ -300,14 +309,14 @@ async function startUnikernel(w: Workload, p: Prepared, accel: 'kvm' | 'tcg', op
         signal: signal ? AbortSignal.any([signal, watching.signal]) : watching.signal,
         isAlive: () => qemu.running(),
       }),
-      problemWatch(qemu, watching.signal),
+      // problemWatch(qemu, watching.signal),
     ]);
     phases.ready = since(performance.now());
-    await recordConsolePhases(qemu, phases, since);
+    Object.assign(phases, await consolePhases(qemu.console, requested));
+    instance.banner = parseUnikraftConsole(qemu.console.text()).banner;
     return instance;
   } catch (error) {
     const endedByItself = !qemu.running();
-    watching.abort();
     await instance.stop();
     if (signal?.aborted) throw signal.reason;
     const diagnosis = diagnoseConsole(qemu.console.text(), {
@@ -331,10 +340,15 @@ async function qemuEnd(qemu: QemuProcess): Promise<string> {
   return `QEMU ${describeExit(exit)}${error ? `: ${error}` : ''}`;
 }
 
-/** firstOutput and banner, from when the console received them (the banner only when the image printed one). */
-async function recordConsolePhases(qemu: QemuProcess, phases: Phases, since: (t: number) => number): Promise<void> {
-  if (qemu.console.firstByteAt !== undefined) phases.firstOutput = since(qemu.console.firstByteAt);
-  // Already printed by now if ever: the wait only looks the match up, with the time its chunk arrived.
-  const banner = await qemu.console.waitFor(BANNER_PATTERN, { timeoutMs: 1 }).catch(() => undefined);
-  if (banner) phases.banner = since(banner.at);
+/**
+ * firstOutput and banner (ms after `requested`), from when the console received them; the banner only when the
+ * image printed one. Called once the guest is ready, when the banner is on the console if it ever will be.
+ */
+export async function consolePhases(console: ConsoleLog, requested: number): Promise<Pick<Phases, 'firstOutput' | 'banner'>> {
+  // The wait only looks the match up, with the arrival time of the chunk that completed it.
+  const banner = await console.waitFor(BANNER_PATTERN, { timeoutMs: 1 }).catch(() => undefined);
+  return {
+    ...(console.firstByteAt !== undefined && { firstOutput: console.firstByteAt - requested }),
+    ...(banner && { banner: banner.at - requested }),
+  };
 }

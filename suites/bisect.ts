@@ -5,26 +5,33 @@ export interface BisectStep {
   reason?: string;
   /** Wall time of the attempt. */
   ms?: number;
-  /** The second attempt at the minimum found (see `confirm`). */
+  /** A re-check of a value that had just worked (see `confirm`). */
   confirmation?: true;
 }
 
 export type Attempt = (value: number) => Promise<{ ok: boolean; reason?: string }>;
 
 export interface BisectResult {
-  /** The smallest value in [low, high] that worked, or undefined when even `high` failed. */
+  /** The smallest value in [low, high] that worked (with `confirm`: twice), or undefined when even `high` failed. */
   minimum?: number;
-  /** With `confirm`: whether a second attempt at `minimum` worked too. */
+  /** With `confirm`: the answer of the bisection proper, before the re-checks. */
+  bisected?: number;
+  /** With `confirm`: whether `minimum` worked on its re-check too. */
   confirmed?: boolean;
   steps: BisectStep[];
 }
+
+/** With `confirm`, how many values above a bisection answer that failed its re-check are tried. */
+export const CONFIRM_WALK = 8;
 
 /**
  * Smallest integer in [low, high] for which `attempt` succeeds, assuming success is monotone (what works at n works
  * at n + 1). `high` is tried first: if it fails there is no answer. Then the usual halving, with `low - 1` taken as
  * failing without trying it, so `low` itself is tried only when everything above it worked. Every attempt is kept,
- * in order. Takes ⌈log2(high - low + 1)⌉ + 1 attempts. A value at the edge may work only sometimes; `confirm`
- * tries the minimum once more so that such an answer is not reported as if it were reproducible.
+ * in order. Takes ⌈log2(high - low + 1)⌉ + 1 attempts.
+ * A value at the edge may work only sometimes. With `confirm` the answer is tried a second time; when that fails,
+ * the values above it are tried in turn (up to CONFIRM_WALK of them, each needing two successes in a row) and the
+ * first one that works twice is the minimum. If none does, the bisection's answer stands with `confirmed: false`.
  * `now` is injectable for tests.
  */
 export async function bisectMinimum(
@@ -61,5 +68,9 @@ export async function bisectMinimum(
     else failing = mid;
   }
   if (!opts.confirm) return { minimum: working, steps };
-  return { minimum: working, confirmed: await tryValue(working, true), steps };
+  for (let value = working; value <= Math.min(high, working + CONFIRM_WALK); value++) {
+    const first = value === working || (await tryValue(value));
+    if (first && (await tryValue(value, true))) return { minimum: value, bisected: working, confirmed: true, steps };
+  }
+  return { minimum: working, bisected: working, confirmed: false, steps };
 }

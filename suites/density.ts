@@ -21,7 +21,12 @@ interface AtFullDensity {
   memoryError?: string;
   answered?: boolean;
   probeError?: string;
+  /** For an instance that did not answer: whether it was still running, and the end of its console or log. */
+  alive?: boolean;
+  logTail?: string;
 }
+
+const LOG_TAIL_LINES = 30;
 
 async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<number, Instance>): Promise<Map<number, AtFullDensity>> {
   const seen = new Map<number, AtFullDensity>();
@@ -42,6 +47,8 @@ async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<nu
       if (ctx.signal.aborted) throw error;
       entry.answered = false;
       entry.probeError = (error as Error).message;
+      entry.alive = await instance.alive();
+      entry.logTail = instance.logs().split('\n').slice(-LOG_TAIL_LINES).join('\n');
     }
   }
   return seen;

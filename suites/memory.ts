@@ -92,7 +92,7 @@ export const memorySuite: Suite = {
     const notes = [
       `idle: a fresh instance per sample, memory read ${settings.settleMs} ms after ready`,
       bisect
-        ? `minimum memory: bisection over ${lowMiB}..${highMiB} MiB (1 MiB resolution, answer re-checked once); ` +
+        ? `minimum memory: bisection over ${lowMiB}..${highMiB} MiB (1 MiB resolution; the answer must work twice in a row); ` +
           `a size works when the guest ${MIN_MEMORY_CRITERION(requests)}`
         : `minimum memory: ${'skipped' in minMemory ? minMemory.skipped : ''}`,
     ];

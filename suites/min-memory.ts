@@ -1,7 +1,7 @@
 import type { Config } from '../core/config.ts';
 import type { Trial } from '../core/results.ts';
 import { probeOnce } from '../fixtures/probes.ts';
-import { bisectMinimum, type BisectResult } from './bisect.ts';
+import { bisectMinimum, CONFIRM_WALK, type BisectResult } from './bisect.ts';
 import { trialError } from './cell.ts';
 import { withInstance } from './instance.ts';
 import type { SuiteContext } from './types.ts';
@@ -45,7 +45,7 @@ export async function attemptAt(
 
 /**
  * The smallest guest memory (MiB) at which the workload still works, by bisection within the configured bounds,
- * confirmed by a second attempt. The steps go to the cell's `extra`, the answer to the trial's values. The Unikraft paper's minimum-memory figures are of the same kind (smallest size
+ * confirmed by a second attempt (see bisectMinimum). The steps go to the cell's `extra`, the answer to the trial. The Unikraft paper's minimum-memory figures are of the same kind (smallest size
  * that boots and serves), so the two can be set side by side.
  */
 export async function minMemoryTrial(
@@ -93,12 +93,20 @@ export async function minMemoryTrial(
   };
 }
 
-/** The flag for a minimum that did not work a second time. */
+/** What a reader must know about the minimum: an edge that works only sometimes. */
 export function minMemoryFlags(extra: MinMemoryExtra): string[] {
-  if ('skipped' in extra || extra.minimum === undefined || extra.confirmed !== false) return [];
-  const recheck = extra.steps.at(-1);
-  return [
-    `not reproducible: ${extra.minimum} MiB worked once and failed on the re-check (${recheck?.reason ?? 'unknown'}); ` +
-      'a size that works reliably lies above it',
-  ];
+  if ('skipped' in extra || extra.minimum === undefined || extra.bisected === undefined) return [];
+  if (extra.confirmed === false) {
+    return [
+      `not reproducible: ${extra.minimum} MiB worked once but failed its re-check, and no size up to ` +
+        `${CONFIRM_WALK} MiB above worked twice in a row`,
+    ];
+  }
+  if (extra.minimum > extra.bisected) {
+    return [
+      `flaky edge: ${extra.bisected} MiB worked once but failed its re-check; ${extra.minimum} MiB is the smallest ` +
+        'size above it that worked twice in a row',
+    ];
+  }
+  return [];
 }

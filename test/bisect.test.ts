@@ -43,17 +43,31 @@ describe('bisectMinimum', () => {
     expect(result).toMatchObject({ minimum: 16, steps: [{ value: 16, ok: true }] });
   });
 
-  it('confirms the answer with a second attempt and reports a flaky edge', async () => {
-    // 40 MiB works the first time only; everything above always.
+  it('re-checks the answer and walks up past a flaky edge to a value that works twice', async () => {
+    // 40 MiB works the first time only, 41 fails, 42 and up always work.
     const triedAt40 = { count: 0 };
-    const flaky: Attempt = async (v) => ({ ok: v === 40 ? ++triedAt40.count === 1 : v > 40 });
+    const flaky: Attempt = async (v) => ({ ok: v === 40 ? ++triedAt40.count === 1 : v >= 42 });
     const result = await bisectMinimum(2, 100, flaky, { confirm: true });
-    expect(result.minimum).toBe(40);
-    expect(result.confirmed).toBe(false);
-    expect(result.steps.at(-1)).toMatchObject({ value: 40, ok: false, confirmation: true });
+    expect(result).toMatchObject({ minimum: 42, bisected: 40, confirmed: true });
+    expect(result.steps.slice(-4)).toMatchObject([
+      { value: 40, ok: false, confirmation: true },
+      { value: 41, ok: false },
+      { value: 42, ok: true },
+      { value: 42, ok: true, confirmation: true },
+    ]);
 
     const steady = await bisectMinimum(2, 100, threshold(40), { confirm: true });
-    expect(steady).toMatchObject({ minimum: 40, confirmed: true });
+    expect(steady).toMatchObject({ minimum: 40, bisected: 40, confirmed: true });
+    expect(steady.steps.filter((s) => s.confirmation)).toHaveLength(1);
+  });
+
+  it('keeps the bisection answer, unconfirmed, when nothing above it works twice', async () => {
+    let calls = 0;
+    // Above 10, every other attempt fails: no value ever works twice in a row.
+    const alternating: Attempt = async (v) => ({ ok: v >= 10 && calls++ % 2 === 0 });
+    const result = await bisectMinimum(1, 64, alternating, { confirm: true });
+    expect(result.confirmed).toBe(false);
+    expect(result.minimum).toBe(result.bisected);
   });
 
   it('times attempts with the clock it is given', async () => {

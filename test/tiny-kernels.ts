@@ -1,6 +1,7 @@
 /**
  * Smallest x86 kernel images of each kind the Unikraft image check must tell apart, built byte by byte so the
- * tests need no toolchain. The multiboot one really boots: it writes GREETING to the first serial port and halts.
+ * tests need no toolchain. The multiboot one really boots: it writes its message (GREETING unless given) to the
+ * first serial port and halts.
  */
 
 export const GREETING = 'isobench tiny multiboot kernel\n';
@@ -108,7 +109,9 @@ function serialHello(message: number): Buffer {
   return code;
 }
 
-function multibootElf(bits: 32 | 64, machine: number): Buffer {
+function multibootElf(bits: 32 | 64, machine: number, message: string): Buffer {
+  // The code stops at the first NUL.
+  if (message.includes('\0')) throw new Error('a tiny kernel message cannot contain NUL');
   const header = multibootHeader(0);
   return elf({
     bits,
@@ -116,17 +119,17 @@ function multibootElf(bits: 32 | 64, machine: number): Buffer {
     entryOffset: header.length,
     payload: (address) => {
       const codeLength = serialHello(0).length;
-      const message = address + header.length + codeLength;
-      return Buffer.concat([header, serialHello(message), Buffer.from(`${GREETING}\0`, 'latin1')]);
+      const messageAddress = address + header.length + codeLength;
+      return Buffer.concat([header, serialHello(messageAddress), Buffer.from(`${message}\0`, 'latin1')]);
     },
   });
 }
 
 /** What Unikraft's build leaves as `<name>_qemu-x86_64`: a 32-bit ELF with a multiboot header. QEMU boots it. */
-export const multibootElf32 = (): Buffer => multibootElf(32, EM_386);
+export const multibootElf32 = (message = GREETING): Buffer => multibootElf(32, EM_386, message);
 
 /** What Unikraft's build leaves as `<name>_qemu-x86_64.dbg`: the same as a 64-bit ELF, which QEMU refuses. */
-export const multibootElf64 = (): Buffer => multibootElf(64, EM_X86_64);
+export const multibootElf64 = (): Buffer => multibootElf(64, EM_X86_64, GREETING);
 
 /** A 64-bit ELF without multiboot header whose PVH note (Xen, type 18) names its 32-bit entry. */
 export function pvhElf64(): Buffer {

@@ -77,7 +77,9 @@ describe('unikraftCmdline', () => {
 
   it('refuses an empty argument, which ukargparse would drop', () => {
     expect(() => quoteArg('')).toThrow(/empty argument/);
-    expect(() => unikraftCmdline({ ...base, appArgs: ['--save', ''] })).toThrow(CmdlineError);
+    expect(() => unikraftCmdline({ ...base, appArgs: ['--save', ''] })).toThrow(
+      'application argument 2 of ["--save",""] is empty, which a Unikraft command line cannot carry',
+    );
   });
 });
 

@@ -13,6 +13,8 @@ import {
   type ProblemKind,
   type UnikraftBanner,
 } from '../runners/unikraft-console.ts';
+import { ConsoleLog } from '../runners/qemu/console.ts';
+import { consolePhases } from '../runners/unikraft.ts';
 
 // Real consoles of real Unikraft images, kept next to the repository (see their README.md).
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -183,6 +185,34 @@ describe.skipIf(!haveTranscripts)('Unikraft console transcripts', () => {
     expect(lines).toContain('Booting from ROM..');
     expect(lines.at(-1)).toMatch(/^qemu-system-x86_64: terminating on signal 15/);
     expect(lines.every((l) => !/[\x00-\x1f]/.test(l))).toBe(true);
+  });
+});
+
+describe.skipIf(!haveTranscripts)('cold start phases from a real console', () => {
+  /** A console that received `file` one line at a time, line i at 1000 + i ms. */
+  function replay(file: string): { console: ConsoleLog; lines: string[] } {
+    const console = new ConsoleLog();
+    const lines = read(file).split(/(?<=\n)/);
+    lines.forEach((line, i) => console.push(Buffer.from(line, 'latin1'), 1000 + i));
+    return { console, lines };
+  }
+
+  it('the banner phase is when the line with the codename arrived', async () => {
+    const { console, lines } = replay('http-c-qemu-pc-tcg.console.txt');
+    const codename = lines.findIndex((line) => line.includes('Telesto 0.16.3~e453b74a'));
+    expect(codename).toBeGreaterThan(0);
+    expect(await consolePhases(console, 900)).toEqual({ firstOutput: 100, banner: 100 + codename });
+  });
+
+  it('the one-line banner counts too', async () => {
+    const { console, lines } = replay('elfloader-nginx-qemu-pc-tcg.console.txt');
+    const banner = lines.findIndex((line) => line.startsWith('Powered by Unikraft Telesto'));
+    expect(await consolePhases(console, 1000)).toEqual({ firstOutput: 0, banner });
+  });
+
+  it('no banner phase when the image never printed one', async () => {
+    const { console } = replay('helloworld-needs-rdseed-tcg.console.txt');
+    expect(await consolePhases(console, 1000)).toEqual({ firstOutput: 0 });
   });
 });
 

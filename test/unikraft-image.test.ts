@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../core/config.ts';
 import { checkInitrd, checkKernel, ImageError, kraftfileName, locateKraftBuild } from '../fixtures/unikraft-image.ts';
+import { WORKLOADS } from '../fixtures/workloads.ts';
+import { resolveImage } from '../runners/unikraft.ts';
 import { arm64Elf, bzImageHeader, multibootElf32, multibootElf64, pvhElf64 } from './tiny-kernels.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'isobench-unikraft-image-'));
@@ -49,6 +52,11 @@ describe('checkKernel', () => {
   it('refuses an image for another architecture and a compressed one', async () => {
     await expect(checkKernel(file('app_qemu-arm64', arm64Elf()))).rejects.toThrow(/ELF file for arm64, not x86: build the image with --arch x86_64/);
     await expect(checkKernel(file('app.gz', gzipSync(multibootElf32())))).rejects.toThrow(/gzip-compressed/);
+  });
+
+  it('refuses a truncated ELF with a clear message', async () => {
+    await expect(checkKernel(file('truncated', multibootElf32().subarray(0, 40)))).rejects.toThrow(/is not a bootable kernel image/);
+    await expect(checkKernel(file('truncated64', pvhElf64().subarray(0, 60)))).rejects.toThrow(/is not a bootable kernel image/);
   });
 
   it('says when the file is missing or a folder', async () => {
@@ -107,3 +115,49 @@ describe('locateKraftBuild', () => {
   });
 });
 
+
+describe('resolveImage', () => {
+  /** An image entry as bench.config.ts would give it, with the schema's defaults applied. */
+  const image = (entry: Record<string, unknown>) => parseConfig({ runners: { unikraft: { images: { nginx: entry } } } }).runners.unikraft.images.nginx!;
+  const kernel = () => file('elfloader_qemu-x86_64', multibootElf32());
+
+  it('runs the workload command from its own rootfs for an app-elfloader image', async () => {
+    const resolved = await resolveImage(WORKLOADS['http-hello'], image({ kernel: kernel(), initrd: 'workload-rootfs' }));
+    expect(resolved).toMatchObject({ format: 'multiboot', initrd: 'workload-rootfs', guestPort: 8080 });
+    expect(resolved.append).toBe('netdev.ip=10.0.2.15/24:10.0.2.2 vfs.fstab=[ "initrd0:/:extract:::" ] -- /bin/busybox httpd -f -p 8080 -h /www');
+  });
+
+  it("passes the workload's environment, and the image's own arguments when it has them", async () => {
+    const postgres = await resolveImage(WORKLOADS.postgres, image({ kernel: kernel(), initrd: 'workload-rootfs', appArgs: ['/usr/lib/postgresql/15/bin/postgres'] }));
+    expect(postgres.append).toBe(
+      'netdev.ip=10.0.2.15/24:10.0.2.2 vfs.fstab=[ "initrd0:/:extract:::" ] env.vars=[ "TZ=Etc/UTC" ] -- /usr/lib/postgresql/15/bin/postgres',
+    );
+  });
+
+  it('says which argument a Unikraft command line cannot carry', async () => {
+    // Redis' container command has `--save ''`.
+    await expect(resolveImage(WORKLOADS.redis, image({ kernel: kernel(), initrd: 'workload-rootfs' }))).rejects.toThrow(
+      /application argument 9 of .* is empty/,
+    );
+  });
+
+  it('takes the kernel and initrd a kraft project built, with the root mounted from the initrd', async () => {
+    file('catalog/nginx/Kraftfile', 'spec: v0.6\nname: nginx\n');
+    file('catalog/nginx/.unikraft/build/nginx_qemu-x86_64', multibootElf32());
+    file('catalog/nginx/.unikraft/build/initramfs-x86_64.cpio', newcBytes());
+    const project = join(dir, 'catalog/nginx');
+    const resolved = await resolveImage(WORKLOADS.nginx, image({ kernel: project, appArgs: ['/usr/bin/nginx'], guestPort: 80 }));
+    expect(resolved).toMatchObject({
+      kernel: join(project, '.unikraft/build/nginx_qemu-x86_64'),
+      initrd: join(project, '.unikraft/build/initramfs-x86_64.cpio'),
+      source: `kraft project ${project}`,
+      guestPort: 80,
+      append: 'netdev.ip=10.0.2.15/24:10.0.2.2 vfs.fstab=[ "initrd0:/:extract:::" ] -- /usr/bin/nginx',
+    });
+  });
+
+  it('refuses a folder that is not a kraft project', async () => {
+    mkdirSync(join(dir, 'not-a-project'), { recursive: true });
+    await expect(resolveImage(WORKLOADS.nginx, image({ kernel: join(dir, 'not-a-project') }))).rejects.toThrow(/is a folder but not a kraft project/);
+  });
+});

@@ -14,6 +14,8 @@ export type AccelKind = 'kvm' | 'tcg';
 export const PROBE_MARKER = 'ISOBENCH-ACCEL-PROBE-OK';
 const PROBE_TIMEOUT_MS = 5_000;
 const DEBUG_EXIT_PORT = 0xf4;
+/** The device that lets the probe guest end its QEMU. */
+export const DEBUG_EXIT_DEVICE = ['-device', `isa-debug-exit,iobase=${DEBUG_EXIT_PORT},iosize=0x04`];
 
 /** The CPU model to use under each accelerator: the host's own under KVM, everything TCG can emulate otherwise. */
 export function cpuModelFor(accel: AccelKind): string {
@@ -22,20 +24,20 @@ export function cpuModelFor(accel: AccelKind): string {
 
 /**
  * A 512-byte BIOS boot sector that writes `marker` and a newline to COM1, then ends QEMU through the
- * isa-debug-exit device. Real-mode code, loaded by the BIOS at 0x7c00:
+ * isa-debug-exit device (exit code 33); without that device it idles. Real-mode code, loaded by the BIOS at 0x7c00:
  *   xor ax,ax; mov ds,ax; cld; mov dx,0x3f8; mov si,msg
  *   l: lodsb; test al,al; jz d; out dx,al; jmp l
- *   d: mov dx,0xf4; mov al,0x10; out dx,al; hlt
+ *   d: mov dx,0xf4; mov al,0x10; out dx,al; h: hlt; jmp h
  */
 export function probeBootSector(marker = PROBE_MARKER): Buffer {
-  const MSG_OFFSET = 0x1a;
+  const MSG_OFFSET = 0x1c;
   const msgAddress = 0x7c00 + MSG_OFFSET;
   const code = [
     0x31, 0xc0, 0x8e, 0xd8, 0xfc,
     0xba, 0xf8, 0x03,
     0xbe, msgAddress & 0xff, msgAddress >> 8,
     0xac, 0x84, 0xc0, 0x74, 0x03, 0xee, 0xeb, 0xf8,
-    0xba, DEBUG_EXIT_PORT, 0x00, 0xb0, 0x10, 0xee, 0xf4,
+    0xba, DEBUG_EXIT_PORT, 0x00, 0xb0, 0x10, 0xee, 0xf4, 0xeb, 0xfd,
   ];
   if (code.length !== MSG_OFFSET) throw new Error('probe boot sector: code length changed, fix MSG_OFFSET');
   const message = Buffer.from(`${marker}\n\0`, 'latin1');
@@ -65,7 +67,7 @@ export async function probeAccelerator(accel: AccelKind, cacheDir: string, timeo
     vcpus: 1,
     memoryMiB: 16,
     disks: [image],
-    extraArgs: ['-device', `isa-debug-exit,iobase=${DEBUG_EXIT_PORT},iosize=0x04`],
+    extraArgs: DEBUG_EXIT_DEVICE,
   });
   try {
     await qemu.console.waitFor(new RegExp(PROBE_MARKER), { timeoutMs });

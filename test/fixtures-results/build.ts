@@ -1,7 +1,7 @@
 /**
  * TEST FIXTURE: synthetic isobench results, deterministic for a given seed, shaped like what the suites write
- * (cold start with phases, memory, throughput with latency percentiles, density with per-instance steps, not-run
- * and failed cells). Nothing here was measured.
+ * (suites/*.ts): cold start with phases, memory with the minimum-memory bisection, throughput with latency
+ * percentiles, density with one trial per start and its curve, not-run and failed cells. Nothing here was measured.
  */
 import type { RunnerName, SuiteName } from '../../core/config.ts';
 import { RESULTS_SCHEMA_VERSION, type Cell, type Label, type Metric, type Results, type Trial } from '../../core/results.ts';
@@ -49,12 +49,17 @@ const MEMORY: Record<string, Spec> = {
   idle_rss_bytes: { unit: 'bytes', direction: 'lower', base: { container: 6.2 * MIB, 'linux-vm': 142 * MIB, unikraft: 38 * MIB } },
   idle_pss_bytes: { unit: 'bytes', direction: 'lower', base: { container: 4.1 * MIB, 'linux-vm': 139 * MIB, unikraft: 35 * MIB } },
 };
+const MIN_MEMORY_MIB: Partial<Record<RunnerName, number>> = { 'linux-vm': 48, unikraft: 6 };
 
 const THROUGHPUT: Record<string, Spec> = {
   requests_per_s: { unit: 'req/s', direction: 'higher', base: { container: 21_500, 'linux-vm': 9_800, unikraft: 14_200 } },
+  bytes_per_s: { unit: 'bytes/s', direction: 'higher', base: { container: 3.1e6, 'linux-vm': 1.4e6, unikraft: 2.0e6 } },
   latency_p50_us: { unit: 'us', direction: 'lower', base: { container: 410, 'linux-vm': 880, unikraft: 620 } },
   latency_p90_us: { unit: 'us', direction: 'lower', base: { container: 690, 'linux-vm': 1_450, unikraft: 980 } },
   latency_p99_us: { unit: 'us', direction: 'lower', base: { container: 1_300, 'linux-vm': 3_900, unikraft: 2_100 } },
+  latency_max_us: { unit: 'us', direction: 'lower', base: { container: 9_000, 'linux-vm': 21_000, unikraft: 12_000 } },
+  load_pss_bytes: { unit: 'bytes', direction: 'lower', base: { container: 7 * MIB, 'linux-vm': 150 * MIB, unikraft: 40 * MIB } },
+  errors: { unit: 'count', direction: 'lower', base: { container: 0, 'linux-vm': 0, unikraft: 0 } },
 };
 
 const RUNNERS: RunnerName[] = ['container', 'linux-vm', 'unikraft'];
@@ -85,7 +90,7 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
     Object.entries(specs)
       .filter(([, spec]) => spec.base[runner] !== undefined)
       .map(([name, spec]) => {
-        const samples = trials.filter((t) => t.ok && !t.warmup).map((t) => t.values[name]!);
+        const samples = trials.filter((t) => t.ok && !t.warmup && t.values[name] !== undefined).map((t) => t.values[name]!);
         return { name, unit: spec.unit, direction: spec.direction, samples, stats: summarize(samples), flags: [] };
       });
 
@@ -151,9 +156,13 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
 
   for (const runner of RUNNERS) {
     const trials = measure('memory', runner, MEMORY, trialsPerCell);
+    const minimum = MIN_MEMORY_MIB[runner];
     const metrics = metricsOf(trials, MEMORY, runner);
-    // The VM reports its minimum as a metric, the unikernel only in extra: reports must read both.
-    if (runner === 'linux-vm') metrics.push({ name: 'min_memory_mib', unit: 'MiB', direction: 'lower', samples: [48], stats: summarize([48]), flags: [] });
+    if (minimum !== undefined) {
+      trials.push({ index: trialsPerCell, warmup: false, ok: true, startedAt: at(99), phases: {}, values: { min_memory_mib: minimum } });
+      metrics.push({ name: 'min_memory_mib', unit: 'MiB', direction: 'lower', samples: [minimum], stats: summarize([minimum]), flags: [] });
+    }
+    const steps = [1024, 512, 256, 128, 64, 32, 16, 8, 4, minimum ?? 0].map((value) => ({ value, ok: value >= (minimum ?? 0), ms: 900 }));
     cells.push({
       suite: 'memory',
       workload: 'http-hello',
@@ -162,7 +171,12 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
       label: label(runner),
       trials,
       metrics,
-      ...(runner === 'unikraft' ? { extra: { minGuestMemoryMiB: 6, bisectionSteps: [64, 32, 16, 8, 4, 6] } } : {}),
+      extra: {
+        minMemory:
+          minimum === undefined
+            ? { skipped: 'TEST FIXTURE: not applicable to containers: a container has no guest memory size to shrink' }
+            : { minimum, confirmed: true, steps, lowMiB: 2, highMiB: 1024, requests: 20, criterion: 'TEST FIXTURE criterion' },
+      },
     });
   }
 
@@ -171,29 +185,74 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
     cells.push({ suite: 'throughput', workload: 'http-hello', runner, status: 'ok', label: label(runner), trials, metrics: metricsOf(trials, THROUGHPUT, runner) });
   }
 
+  // Density as the suite records it: one trial per start, then one for the final liveness sweep.
   const densityTarget = 20;
   for (const runner of RUNNERS) {
     const reached = runner === 'linux-vm' ? 14 : densityTarget;
     const perInstance = MEMORY.idle_pss_bytes!.base[runner]!;
     const startBase = coldStart.ready_ms!.base[runner]!;
-    const instances = Array.from({ length: reached }, (_, i) => ({
-      count: i + 1,
-      startMs: draw('density', 'startMs', startBase * (1 + i * 0.04)),
-      rssBytes: draw('density', 'rssBytes', 30 * MIB + (i + 1) * perInstance * 1.1),
-      pssBytes: draw('density', 'pssBytes', 30 * MIB + (i + 1) * perInstance),
-    }));
-    const trial: Trial = { index: 0, warmup: false, ok: true, startedAt: at(0), phases: {}, values: { density_count: reached }, detail: { instances } };
+    const starts = Array.from({ length: reached }, (_, i): Trial => {
+      const startMs = draw('density', 'start_ms', startBase * (1 + i * 0.04));
+      return {
+        index: i,
+        warmup: false,
+        ok: true,
+        startedAt: at(i),
+        phases: { requested: 0, ready: startMs },
+        values: {
+          start_ms: startMs,
+          mem_available_drop_bytes: draw('density', 'mem_available_drop_bytes', perInstance * 1.2),
+          pss_per_instance_bytes: draw('density', 'pss_per_instance_bytes', perInstance),
+          rss_per_instance_bytes: draw('density', 'rss_per_instance_bytes', perInstance * 1.1),
+        },
+        detail: { concurrent: 1 },
+      };
+    });
+    const sweep: Trial = {
+      index: reached,
+      warmup: false,
+      ok: true,
+      startedAt: at(0),
+      phases: {},
+      values: { density_count: reached },
+      detail: { sweep: true, started: reached, answered: reached, silent: [] },
+    };
+    const trials = [...starts, sweep];
+    const metrics = (
+      [
+        ['density_count', 'instances', 'higher'],
+        ['start_ms', 'ms', 'lower'],
+        ['pss_per_instance_bytes', 'bytes', 'lower'],
+        ['rss_per_instance_bytes', 'bytes', 'lower'],
+        ['mem_available_drop_bytes', 'bytes', 'lower'],
+      ] as const
+    ).map(([name, unit, direction]): Metric => {
+      const samples = trials.flatMap((t) => (t.values[name] === undefined ? [] : [t.values[name]]));
+      return { name, unit, direction, samples, stats: summarize(samples), flags: [] };
+    });
+    const byMemory = reached < densityTarget;
     cells.push({
       suite: 'density',
       workload: 'http-hello',
       runner,
       status: 'ok',
       label: label(runner),
-      trials: [trial],
-      metrics: [{ name: 'density_count', unit: 'instances', direction: 'higher', samples: [reached], stats: summarize([reached]), flags: [] }],
+      trials,
+      metrics,
       extra: {
-        stopReason: reached < densityTarget ? 'TEST FIXTURE: memory reserve reached (25% of MemAvailable must stay free)' : `target of ${densityTarget} reached`,
+        stopReason: byMemory ? 'memory-budget' : 'target',
+        stopReasonText: byMemory ? 'another instance would eat into the MemAvailable reserve' : 'reached the target count',
         target: densityTarget,
+        started: reached,
+        answered: reached,
+        curve: starts.map((t) => ({
+          instance: t.index + 1,
+          ok: t.ok,
+          startMs: t.values.start_ms,
+          pssBytes: t.values.pss_per_instance_bytes,
+          memAvailableDropBytes: t.values.mem_available_drop_bytes,
+        })),
+        leftovers: [],
       },
     });
   }

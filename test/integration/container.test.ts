@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveInstances, stopAll } from '../../core/lifecycle.ts';
-import { ensureImage, imageTag, ROOTFS_HASH_LABEL } from '../../fixtures/container-image.ts';
+import { ensureImage, extractImage, imageTag, ROOTFS_HASH_LABEL } from '../../fixtures/container-image.ts';
 import { elfDependencies, readElf } from '../../fixtures/elf-closure.ts';
 import { probeOnce } from '../../fixtures/probes.ts';
 import { buildRootfs, hashTree, type BuiltRootfs } from '../../fixtures/rootfs.ts';
@@ -20,22 +19,16 @@ const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url)
 const runner = createContainerRunner({ cacheDir });
 const names = Object.keys(WORKLOADS) as WorkloadName[];
 const built = new Map<WorkloadName, BuiltRootfs>();
+/** What each server writes once it is up (busybox httpd writes nothing). */
+const startupLine: Partial<Record<WorkloadName, string>> = {
+  nginx: 'start worker process',
+  redis: 'Ready to accept connections',
+  postgres: 'database system is ready to accept connections',
+};
 
 async function ourContainers(): Promise<string[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [`isobench.run=${process.pid}`] } });
   return list.map((c) => c.Id);
-}
-
-/** Unpacks a tar stream into `dir` with GNU tar, keeping numeric owners. */
-function untar(stream: NodeJS.ReadableStream, dir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tar = spawn('tar', ['--numeric-owner', '-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    tar.stderr.on('data', (d: Buffer) => (stderr += d));
-    tar.on('error', reject);
-    tar.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar -x failed: ${stderr}`))));
-    stream.pipe(tar.stdin);
-  });
 }
 
 beforeAll(async () => {
@@ -79,13 +72,8 @@ describe.each(names)('%s', (name) => {
 
     const work = await mkdtemp(join(tmpdir(), 'isobench-image-test-'));
     try {
-      await untar(await docker.getImage(tag).get(), work);
-      const manifest = JSON.parse(await readFile(join(work, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>;
-      const layer = manifest[0]!.Layers[0]!;
-      await mkdir(join(work, 'layer'));
-      const { createReadStream } = await import('node:fs');
-      await untar(createReadStream(join(work, layer)), join(work, 'layer'));
-      expect(await hashTree(join(work, 'layer'))).toBe(rootfs.hash);
+      await extractImage(docker, tag, work);
+      expect(await hashTree(work)).toBe(rootfs.hash);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
@@ -117,6 +105,11 @@ describe.each(names)('%s', (name) => {
       expect(memory.parts?.shimRssBytes).toBeGreaterThan(0);
       expect(memory.rssBytes).toBe(memory.parts!.cgroupBytes! + memory.parts!.shimRssBytes!);
       expect(runner.label(w)).toMatchObject({ accelerator: { kind: 'none' }, rootfsHash: built.get(name)!.hash });
+
+      const line = startupLine[name];
+      // The log follower delivers asynchronously: give it a bounded number of chances.
+      for (let i = 0; line && !instance.logs().includes(line) && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+      if (line) expect(instance.logs()).toContain(line);
     } finally {
       await instance.stop();
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRootfs, cachedRootfs, hashTree } from '../../fixtures/rootfs.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 
@@ -12,19 +12,21 @@ const run = promisify(execFile);
 const hello = WORKLOADS['http-hello'];
 const rootfsModule = fileURLToPath(new URL('../../fixtures/rootfs.ts', import.meta.url));
 
+// One cache for the file (the package download is shared); each test builds its own variant, so its own entry.
 let cacheDir: string;
-beforeEach(async () => {
+beforeAll(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), 'isobench-cache-test-'));
 });
-afterEach(async () => {
+afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-/** The entries of the rootfs cache folder: finished builds, and any temporary folder left behind. */
-const cacheEntries = () => readdir(join(cacheDir, 'rootfs')).catch(() => []);
+/** Temporary build folders left in the cache. */
+const leftovers = async () => (await readdir(join(cacheDir, 'rootfs')).catch(() => [])).filter((e) => e.startsWith('.'));
 
 /** http-hello with another rootfs definition (so another cache key). */
 const variant = (rootfs: Partial<Workload['rootfs']>): Workload => ({ ...hello, rootfs: { ...hello.rootfs, ...rootfs } });
+const marked = (marker: string) => variant({ files: { ...hello.rootfs.files, '/marker': { content: marker } } });
 
 describe('buildRootfs', () => {
   it('builds the tree from the packages, with the shell link, mount points, files and owned folders', async () => {
@@ -71,32 +73,35 @@ describe('buildRootfs', () => {
     await expect(buildRootfs(w, { cacheDir })).rejects.toThrow(
       /http-hello: kept path \/usr\/sbin\/nothing-here cannot be copied: .*\/usr\/sbin does not exist.*Fix rootfs\.keep or rootfs\.packages/,
     );
-    expect(await cacheEntries()).toEqual([]);
+    expect(cachedRootfs(w, cacheDir)).toBeUndefined();
+    expect(await leftovers()).toEqual([]);
   });
 
   it('shows the output of a failing setup, and leaves no cache entry', async () => {
     const w = variant({ setup: ['/bin/busybox', 'sh', '-c', 'echo initdb: broken >&2; exit 1'] });
     await expect(buildRootfs(w, { cacheDir })).rejects.toThrow(/http-hello: rootfs setup failed .*\n.*initdb: broken/);
-    expect(await cacheEntries()).toEqual([]);
+    expect(cachedRootfs(w, cacheDir)).toBeUndefined();
+    expect(await leftovers()).toEqual([]);
   });
 
   it('stops on abort and leaves no cache entry', async () => {
     const controller = new AbortController();
     controller.abort(new Error('interrupted by the test'));
-    await expect(buildRootfs(hello, { cacheDir, signal: controller.signal })).rejects.toThrow();
-    expect(await cacheEntries()).toEqual([]);
+    const w = marked('aborted');
+    await expect(buildRootfs(w, { cacheDir, signal: controller.signal })).rejects.toThrow();
+    expect(cachedRootfs(w, cacheDir)).toBeUndefined();
+    expect(await leftovers()).toEqual([]);
   });
 
   it('lets two processes build the same rootfs at once: both get the one finished entry', async () => {
+    const w = marked('raced');
     const script = `import { buildRootfs } from ${JSON.stringify(rootfsModule)};
-      import { WORKLOADS } from ${JSON.stringify(rootfsModule.replace(/rootfs\.ts$/, 'workloads.ts'))};
-      console.log(JSON.stringify(await buildRootfs(WORKLOADS['http-hello'], { cacheDir: ${JSON.stringify(cacheDir)} })));`;
-    // Warm the package download so that both builders race on building and renaming, not on apt.
-    await buildRootfs(variant({ files: {} }), { cacheDir });
+      console.log(JSON.stringify(await buildRootfs(${JSON.stringify(w)}, { cacheDir: ${JSON.stringify(cacheDir)} })));`;
     const builders = [1, 2].map(() => run(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', script]));
     const [a, b] = (await Promise.all(builders)).map((r) => JSON.parse(r.stdout.trim()));
     expect(a).toEqual(b);
+    expect(a).toEqual(cachedRootfs(w, cacheDir));
     expect(a.hash).toBe(await hashTree(a.dir));
-    expect((await cacheEntries()).filter((e) => e.startsWith('.'))).toEqual([]);
+    expect(await leftovers()).toEqual([]);
   });
 });

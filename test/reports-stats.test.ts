@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { bootstrapRatioOfMedians } from '../reports/bootstrap.ts';
+import { holmAdjust } from '../reports/holm.ts';
+import { mannWhitneyU } from '../reports/mann-whitney.ts';
+import { mulberry32, seedFor } from '../reports/prng.ts';
+
+/** Brute force over every split of the pooled values, counting U by pairs (no ranks): an independent check. */
+function bruteForceP(x: number[], y: number[]): number {
+  const pooled = [...x, ...y];
+  const uOf = (a: number[], b: number[]) => a.reduce((s, v) => s + b.reduce((t, w) => t + (v > w ? 1 : v === w ? 0.5 : 0), 0), 0);
+  const mean = (x.length * y.length) / 2;
+  const observed = Math.abs(uOf(x, y) - mean);
+  let all = 0;
+  let extreme = 0;
+  const choose = (start: number, picked: number[]) => {
+    if (picked.length === x.length) {
+      const a = picked.map((i) => pooled[i]!);
+      const b = pooled.filter((_, i) => !picked.includes(i));
+      all++;
+      if (Math.abs(uOf(a, b) - mean) >= observed - 1e-9) extreme++;
+      return;
+    }
+    for (let i = start; i < pooled.length; i++) choose(i + 1, [...picked, i]);
+  };
+  choose(0, []);
+  return extreme / all;
+}
+
+describe('mulberry32', () => {
+  it('repeats its sequence for a seed and differs between seeds', () => {
+    const a = mulberry32(42);
+    const b = mulberry32(42);
+    const c = mulberry32(43);
+    const seqA = Array.from({ length: 5 }, a);
+    expect(Array.from({ length: 5 }, b)).toEqual(seqA);
+    expect(Array.from({ length: 5 }, c)).not.toEqual(seqA);
+    expect(seqA.every((v) => v >= 0 && v < 1)).toBe(true);
+  });
+
+  it('derives different seeds for different texts', () => {
+    expect(seedFor(1, 'cold-start.ready_ms|nginx|unikraft')).not.toBe(seedFor(1, 'cold-start.ready_ms|nginx|linux-vm'));
+    expect(seedFor(1, 'x')).toBe(seedFor(1, 'x'));
+  });
+});
+
+describe('bootstrapRatioOfMedians', () => {
+  const base = [100, 102, 98, 101, 99, 103, 97, 100, 104, 96];
+
+  it('finds the ratio of medians and an interval around it', () => {
+    const doubled = base.map((v) => v * 2);
+    const r = bootstrapRatioOfMedians(doubled, base, { level: 0.95, seed: 7, resamples: 2000 })!;
+    expect(r.ratio).toBe(2);
+    expect(r.low).toBeLessThanOrEqual(2);
+    expect(r.high).toBeGreaterThanOrEqual(2);
+    expect(r.low).toBeGreaterThan(1.9);
+    expect(r.high).toBeLessThan(2.1);
+  });
+
+  it('is reproducible with a seed, and the seed matters', () => {
+    const other = base.map((v, i) => v * 1.1 + (i % 3));
+    const a = bootstrapRatioOfMedians(other, base, { level: 0.95, seed: 1, resamples: 500 });
+    const b = bootstrapRatioOfMedians(other, base, { level: 0.95, seed: 1, resamples: 500 });
+    const c = bootstrapRatioOfMedians(other, base, { level: 0.95, seed: 2, resamples: 500 });
+    expect(a).toEqual(b);
+    expect([c!.low, c!.high]).not.toEqual([a!.low, a!.high]);
+  });
+
+  it('widens with the level', () => {
+    const noisy = base.map((v, i) => v * (1 + ((i * 7) % 5) / 20));
+    const narrow = bootstrapRatioOfMedians(noisy, base, { level: 0.5, seed: 3, resamples: 2000 })!;
+    const wide = bootstrapRatioOfMedians(noisy, base, { level: 0.99, seed: 3, resamples: 2000 })!;
+    expect(wide.high - wide.low).toBeGreaterThan(narrow.high - narrow.low);
+  });
+
+  it('gives no ratio against a zero median or an empty sample', () => {
+    expect(bootstrapRatioOfMedians([1, 2, 3], [0, 0, 0], { level: 0.95, seed: 1 })).toBeNull();
+    expect(bootstrapRatioOfMedians([], [1, 2], { level: 0.95, seed: 1 })).toBeNull();
+  });
+});
+
+describe('mannWhitneyU', () => {
+  it('matches the textbook exact p-values for separated samples', () => {
+    // All 3 of x below all 3 of y: 2 of the C(6,3) = 20 splits are as extreme.
+    expect(mannWhitneyU([1, 2, 3], [4, 5, 6])).toMatchObject({ u: 0, method: 'exact' });
+    expect(mannWhitneyU([1, 2, 3], [4, 5, 6]).p).toBeCloseTo(0.1, 12);
+    expect(mannWhitneyU([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]).p).toBeCloseTo(2 / 252, 12);
+    expect(mannWhitneyU([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]).u).toBe(25);
+  });
+
+  it('tells the smallest p-value the sample sizes allow', () => {
+    expect(mannWhitneyU([1, 2, 3], [4, 5, 6]).minP).toBeCloseTo(0.1, 12);
+    expect(mannWhitneyU([1, 5, 2, 6], [3, 4, 7, 8]).minP).toBeCloseTo(2 / 70, 12);
+  });
+
+  it('agrees with brute-force enumeration, ties included', () => {
+    const random = mulberry32(11);
+    for (let round = 0; round < 12; round++) {
+      const n1 = 2 + Math.floor(random() * 5);
+      const n2 = 2 + Math.floor(random() * 5);
+      // Few distinct values: many ties.
+      const x = Array.from({ length: n1 }, () => Math.floor(random() * 4));
+      const y = Array.from({ length: n2 }, () => Math.floor(random() * 4) + (round % 3));
+      expect(mannWhitneyU(x, y).p).toBeCloseTo(bruteForceP(x, y), 10);
+    }
+  });
+
+  it('finds no difference between identical samples', () => {
+    expect(mannWhitneyU([5, 5, 5], [5, 5, 5]).p).toBe(1);
+    expect(mannWhitneyU([1, 2, 3, 4], [1, 2, 3, 4]).p).toBe(1);
+  });
+
+  it('uses the normal approximation for large samples, with sensible p-values', () => {
+    const random = mulberry32(5);
+    const a = Array.from({ length: 40 }, () => 100 + random() * 10);
+    const same = Array.from({ length: 40 }, () => 100 + random() * 10);
+    const shifted = a.map((v) => v + 20);
+    const separated = mannWhitneyU(shifted, a);
+    expect(separated.method).toBe('normal');
+    expect(separated.p).toBeLessThan(1e-10);
+    expect(mannWhitneyU(a, same).p).toBeGreaterThan(0.01);
+    expect(mannWhitneyU(a, same).p).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses an empty sample', () => {
+    expect(() => mannWhitneyU([], [1])).toThrow(/at least one value/);
+  });
+});
+
+describe('holmAdjust', () => {
+  it('adjusts step-down and keeps the input order', () => {
+    // Sorted: 0.005×4 = 0.02, 0.01×3 = 0.03, 0.03×2 = 0.06, 0.04×1 = 0.04 → monotone: 0.06.
+    const adjusted = holmAdjust([0.01, 0.04, 0.03, 0.005]);
+    expect(adjusted[0]).toBeCloseTo(0.03, 12);
+    expect(adjusted[1]).toBeCloseTo(0.06, 12);
+    expect(adjusted[2]).toBeCloseTo(0.06, 12);
+    expect(adjusted[3]).toBeCloseTo(0.02, 12);
+  });
+
+  it('caps at 1 and handles no p-values', () => {
+    expect(holmAdjust([0.5, 0.9])).toEqual([1, 1]);
+    expect(holmAdjust([])).toEqual([]);
+  });
+});
