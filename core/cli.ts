@@ -5,13 +5,20 @@ import { ExitCode } from './exit-codes.ts';
 import { OutputError } from './output.ts';
 import { ResultsFormatError } from './results.ts';
 import { runBench } from './run.ts';
+import { UsageError } from './usage-error.ts';
 import { doctor } from './doctor.ts';
 import { clean } from './clean.ts';
+import { loadConfig } from './load-config.ts';
+import { gateCommand } from './gate-command.ts';
+import { abCommand } from './ab.ts';
+import { reportCommand } from './report-command.ts';
 
 const USAGE = `usage: isobench [run] [options]          measure (npm run bench -- [options])
        isobench doctor [--no-install]     check the host: Docker, QEMU, KVM, cores, memory
-       isobench report <results.json...> [--out DIR]   render HTML/CSV/Markdown from saved results
-       isobench gate --baseline FILE --current FILE    fail (exit 1) on a significant regression
+       isobench report <results.json...> [--out DIR]   render HTML/CSV/Markdown from saved results (several: one comparison)
+       isobench gate --baseline FILE --current FILE    exit 1 on a significant regression
+       isobench ab --a REF|FILE --b REF|FILE [--rounds N] [run options]
+                                           run two builds interleaved on this host and gate B against A
        isobench clean                      remove what a killed run left (containers by label, QEMU by pid file)
 
 run options:
@@ -24,11 +31,9 @@ run options:
   --config FILE      config file (default: ./bench.config.ts, else the embedded default)
   --json             print results.json on stdout (progress goes to stderr)
   --no-install       never install packages or start dockerd; print the command instead
-exit codes: 0 done, 1 gate failed, 2 usage or config error, 3 host not ready, 130 interrupted`;
+  --baseline FILE --gate   after the run, gate it against FILE (exit 1 on a regression)
+exit codes: 0 done, 1 gate failed, 2 usage or config error, 3 host not ready, 4 gate inconclusive, 130 interrupted`;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
   if (value === undefined) return undefined;
@@ -65,6 +70,10 @@ export async function main(argv: string[]): Promise<number> {
       'no-install': { type: 'boolean', default: false },
       baseline: { type: 'string' },
       current: { type: 'string' },
+      gate: { type: 'boolean', default: false },
+      a: { type: 'string' },
+      b: { type: 'string' },
+      rounds: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -72,8 +81,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return ExitCode.Ok;
   }
+  const required = (value: string | undefined, flag: string): string => {
+    if (!value) throw new UsageError(`${command} needs ${flag}`);
+    return value;
+  };
+  const gates = async () => (await loadConfig(values.config)).config.gates;
   switch (command) {
     case 'run':
+      if (values.gate && !values.baseline) throw new UsageError('--gate needs --baseline FILE');
       return runBench({
         configPath: values.config,
         suites: list(values.suite, SUITE_NAMES, '--suite'),
@@ -84,11 +99,31 @@ export async function main(argv: string[]): Promise<number> {
         out: values.out,
         json: values.json,
         install: !values['no-install'],
+        ...(values.baseline ? { baseline: values.baseline, gate: values.gate } : {}),
       });
-    case 'clean':
-      return clean((line) => process.stdout.write(`${line}\n`));
     case 'doctor':
       return doctor({ configPath: values.config, install: !values['no-install'] });
+    case 'report':
+      return reportCommand(positionals, values.out);
+    case 'gate':
+      return gateCommand(required(values.baseline, '--baseline FILE'), required(values.current, '--current FILE'), await gates());
+    case 'ab': {
+      const passOn = (['suite', 'runner', 'workload', 'trials'] as const).flatMap((k) => (values[k] ? [`--${k}`, values[k]!] : []));
+      return abCommand({
+        a: required(values.a, '--a REF|FILE'),
+        b: required(values.b, '--b REF|FILE'),
+        rounds: positiveInt(values.rounds, '--rounds') ?? 4,
+        runArgs: [
+          ...(values.suite ? [] : ['--suite', 'cold-start']),
+          ...passOn,
+          ...(values.quick ? ['--quick'] : []),
+          ...(values.config ? ['--config', resolve(values.config)] : []),
+        ],
+        gates: await gates(),
+      });
+    }
+    case 'clean':
+      return clean((line) => process.stdout.write(`${line}\n`));
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

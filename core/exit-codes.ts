@@ -4,6 +4,8 @@ export const ExitCode = {
   GateFailed: 1,
   Usage: 2,
   HostNotReady: 3,
+  /** The gate could not judge every gated metric (too few samples, too noisy): not a pass. */
+  GateInconclusive: 4,
   /** 128 + SIGINT, as shells report an interrupted command. */
   Interrupted: 130,
 } as const;

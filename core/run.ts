@@ -9,6 +9,8 @@ import { removeRunDir } from './rundir.ts';
 import { prepareHost, type HostReadiness } from './preflight.ts';
 import { formatSummary } from './summary.ts';
 import { ExitCode } from './exit-codes.ts';
+import { gateResults } from './gate-command.ts';
+import { readResults } from './results-io.ts';
 import { WORKLOADS, type Workload } from '../fixtures/workloads.ts';
 import { createRunner } from '../runners/index.ts';
 import type { Runner } from '../runners/types.ts';
@@ -25,6 +27,9 @@ export interface RunOptions {
   out?: string;
   json: boolean;
   install: boolean;
+  /** Gate this run against a saved results.json when `gate` is set. */
+  baseline?: string;
+  gate?: boolean;
 }
 
 /** The config as this run uses it: --quick, --trials and the selections applied. */
@@ -154,7 +159,9 @@ export async function runBench(opts: RunOptions): Promise<number> {
   log(`\nresults: ${resultsPath}`);
   for (const path of written) log(`         ${path}`);
   if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  return aborted ? ExitCode.Interrupted : ExitCode.Ok;
+  if (aborted) return ExitCode.Interrupted;
+  if (opts.baseline && opts.gate) return gateResults(await readResults(opts.baseline), results, config.gates, folder);
+  return ExitCode.Ok;
 
   async function measureCell(suiteName: SuiteName, workload: Workload, name: RunnerName, runner?: Runner): Promise<Cell> {
     if (!runner) return notRunCell(suiteName, workload, undefined, name, host.runnerProblems[name]!);

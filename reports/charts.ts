@@ -190,7 +190,7 @@ function phaseBreakdown(id: string, workload: WorkloadView): ChartSpec | null {
       },
     },
     table: { kind: 'phases' },
-    height: 70 + 34 * lanes.length,
+    height: 90 + 36 * lanes.length,
   };
 }
 

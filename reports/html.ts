@@ -172,7 +172,8 @@ function ratioTables(workload: WorkloadView, charted: ReadonlySet<string>): stri
 
 function detailsTable(lanes: readonly Lane[]): string {
   const rows = lanes.flatMap((lane) => lane.details.map(([key, value]): Cell[] => [lane.name, key, value]));
-  return rows.length ? `<h4>Details recorded by the suite</h4>${table(['runner', 'key', 'value'], rows)}` : '';
+  if (!rows.length) return '';
+  return `<details><summary>Details recorded by the suite (${rows.length})</summary>${table(['runner', 'key', 'value'], rows)}</details>`;
 }
 
 function workloadSection(suite: SuiteName, workload: WorkloadView, charts: ChartSpec[]): string {

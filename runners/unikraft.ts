@@ -309,7 +309,7 @@ async function startUnikernel(w: Workload, p: Prepared, accel: 'kvm' | 'tcg', op
         signal: signal ? AbortSignal.any([signal, watching.signal]) : watching.signal,
         isAlive: () => qemu.running(),
       }),
-      // problemWatch(qemu, watching.signal),
+      problemWatch(qemu, watching.signal),
     ]);
     phases.ready = since(performance.now());
     Object.assign(phases, await consolePhases(qemu.console, requested));

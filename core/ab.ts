@@ -1,0 +1,94 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Config } from './config.ts';
+import { ExitCode } from './exit-codes.ts';
+import { gateResults } from './gate-command.ts';
+import { REPO_ROOT } from './host.ts';
+import { mergeRuns } from './merge.ts';
+import { readResults } from './results-io.ts';
+import type { Results } from './results.ts';
+
+const git = promisify(execFile);
+
+export interface AbOptions {
+  a: string;
+  b: string;
+  rounds: number;
+  /** `isobench run` arguments used for every round of both sides (suite, runner, workload, trials, config, ...). */
+  runArgs: string[];
+  gates: Config['gates'];
+}
+
+/** A side of the comparison: saved results, or a git ref to build and run here. */
+type Side = { kind: 'results'; path: string } | { kind: 'ref'; ref: string; commit: string };
+
+async function resolveSide(spec: string): Promise<Side> {
+  if (spec.endsWith('.json') && existsSync(spec)) return { kind: 'results', path: resolve(spec) };
+  try {
+    const { stdout } = await git('git', ['-C', REPO_ROOT, 'rev-parse', '--verify', '--quiet', `${spec}^{commit}`]);
+    return { kind: 'ref', ref: spec, commit: stdout.trim() };
+  } catch {
+    throw new Error(`"${spec}" is neither a results.json file nor a git ref of ${REPO_ROOT}`);
+  }
+}
+
+/** Runs `isobench run` of the checkout in `dir` once and returns its results. */
+function runOnce(dir: string, out: string, runArgs: string[]): Promise<Results> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'core/cli.ts', 'run', ...runArgs, '--out', out, '--no-install'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    // Our own SIGINT reaches the child through the process group; waiting for it lets it stop its instances.
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === ExitCode.Ok) resolvePromise(readResults(join(out, 'latest', 'results.json')));
+      else reject(new Error(`isobench run in ${dir} exited with ${code}`));
+    });
+  });
+}
+
+/**
+ * `isobench ab --a REF|results.json --b REF|results.json`: both builds measured on this host in the same session,
+ * round after round, alternating which goes first (so drift of the host hits both alike), then gated on the
+ * pooled trials of each side (each trial is one sample). Stored baselines drift with the host; this does not.
+ */
+export async function abCommand(opts: AbOptions): Promise<number> {
+  const sides = [await resolveSide(opts.a), await resolveSide(opts.b)] as const;
+  const work = await mkdtemp(join(tmpdir(), 'isobench-ab-'));
+  const worktrees: string[] = [];
+  try {
+    const dirs: (string | null)[] = [];
+    for (const [i, side] of sides.entries()) {
+      if (side.kind === 'results') {
+        dirs.push(null);
+        continue;
+      }
+      const dir = join(work, `${'ab'[i]}-${side.commit.slice(0, 12)}`);
+      await git('git', ['-C', REPO_ROOT, 'worktree', 'add', '--detach', dir, side.commit]);
+      worktrees.push(dir);
+      // Both builds run with this checkout's installed packages, so only the harness code differs.
+      await symlink(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+      dirs.push(dir);
+    }
+    const runs: Results[][] = [[], []];
+    for (const [i, side] of sides.entries()) if (side.kind === 'results') runs[i]!.push(await readResults(side.path));
+    for (let round = 0; round < opts.rounds; round++) {
+      const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of order) {
+        const dir = dirs[i];
+        if (!dir) continue;
+        process.stderr.write(`A/B round ${round + 1}/${opts.rounds}: ${'AB'[i]} (${(sides[i] as { ref: string }).ref})\n`);
+        runs[i]!.push(await runOnce(dir, join(work, `out-${'ab'[i]}-${round}`), opts.runArgs));
+      }
+    }
+    return await gateResults(mergeRuns(runs[0]!), mergeRuns(runs[1]!), opts.gates);
+  } finally {
+    for (const dir of worktrees) await git('git', ['-C', REPO_ROOT, 'worktree', 'remove', '--force', dir]).catch(() => undefined);
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import type { Config } from './config.ts';
+import { ExitCode } from './exit-codes.ts';
+import { readResults } from './results-io.ts';
+import { writeFileAtomic } from './atomic.ts';
+import type { Results } from './results.ts';
+import { compareResults, renderGateMarkdown, GateRefusedError } from '../reports/index.ts';
+
+/** Exit code of a gate verdict: a regression fails the build; "inconclusive" is not a pass either. */
+export const GATE_EXIT = { pass: ExitCode.Ok, fail: ExitCode.GateFailed, inconclusive: ExitCode.GateInconclusive } as const;
+
+/**
+ * Compares two runs, prints the Markdown table on stdout (and into `writeTo` when given) and returns the exit
+ * code. Runs that cannot be compared (other accelerator, other host) are refused with exit code 2.
+ */
+export async function gateResults(baseline: Results, current: Results, gates: Config['gates'], writeTo?: string): Promise<number> {
+  let markdown: string;
+  let verdict: keyof typeof GATE_EXIT;
+  try {
+    const report = compareResults(baseline, current, gates);
+    markdown = renderGateMarkdown(report);
+    verdict = report.verdict;
+  } catch (error) {
+    if (error instanceof GateRefusedError) {
+      process.stderr.write(`isobench gate: ${error.message}\n`);
+      return ExitCode.Usage;
+    }
+    throw error;
+  }
+  process.stdout.write(markdown);
+  if (writeTo) await writeFileAtomic(join(writeTo, 'gate.md'), markdown);
+  return GATE_EXIT[verdict];
+}
+
+/** `isobench gate --baseline FILE --current FILE`. */
+export async function gateCommand(baselinePath: string, currentPath: string, gates: Config['gates']): Promise<number> {
+  const [baseline, current] = await Promise.all([readResults(baselinePath), readResults(currentPath)]);
+  return gateResults(baseline, current, gates);
+}

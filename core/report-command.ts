@@ -1,0 +1,16 @@
+import { dirname, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { ExitCode } from './exit-codes.ts';
+import { readResults } from './results-io.ts';
+import { writeReports } from '../reports/index.ts';
+import { UsageError } from './usage-error.ts';
+
+/** `isobench report a.json [b.json ...] [--out DIR]`: one comparative report from saved runs. */
+export async function reportCommand(paths: string[], out?: string): Promise<number> {
+  if (!paths.length) throw new UsageError('report needs at least one results.json');
+  const results = await Promise.all(paths.map((p) => readResults(p)));
+  const dir = resolve(out ?? dirname(paths[0]!));
+  await mkdir(dir, { recursive: true });
+  for (const path of await writeReports(results, dir)) process.stdout.write(`${path}\n`);
+  return ExitCode.Ok;
+}
