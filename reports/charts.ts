@@ -45,7 +45,7 @@ const SOURCE_POINT_STYLES = ['circle', 'triangle', 'rect', 'rectRot'] as const;
 const SERIES_COLORS = ['#0f766e', '#7c3aed', '#db2777', '#ca8a04', '#475569', '#0891b2'];
 
 /** Each runner keeps its hue in every chart; each source of a merged report its own shade of it. */
-export function laneColor(lane: Pick<Lane, 'runner' | 'source'>): string {
+function laneColor(lane: Pick<Lane, 'runner' | 'source'>): string {
   const shades = RUNNER_SHADES[lane.runner];
   return shades[lane.source % shades.length]!;
 }
@@ -74,14 +74,15 @@ const FRIENDLY: Record<string, string> = {
   rssBytes: 'RSS per instance, all running',
   memAvailableDropBytes: 'fall of MemAvailable per start',
 };
-export const friendlyName = (metric: string) => FRIENDLY[metric] ?? metric.replace(/_/g, ' ');
+const friendlyName = (metric: string) => FRIENDLY[metric] ?? metric.replace(/_/g, ' ');
 
-const PHASE_SEGMENTS: Record<string, string> = {
-  spawned: 'until spawned',
-  firstOutput: 'until first output',
-  kernelInit: 'until kernel init (Linux init marker)',
-  banner: 'until Unikraft banner',
-  ready: 'until ready (probe answered)',
+/** Each phase keeps its name and colour in every workload's breakdown. */
+const PHASE_SEGMENTS: Record<string, [string, string]> = {
+  spawned: ['until spawned', '#0f766e'],
+  firstOutput: ['until first output', '#7c3aed'],
+  kernelInit: ['until kernel init (Linux init marker)', '#db2777'],
+  banner: ['until Unikraft banner', '#ca8a04'],
+  ready: ['until ready (probe answered)', '#475569'],
 };
 
 const CHART_HEIGHT = 300;
@@ -173,9 +174,9 @@ function phaseBreakdown(id: string, workload: WorkloadView): ChartSpec | null {
       data: {
         labels: lanes.map((l) => l.name),
         datasets: phaseNames.map((phase, i) => ({
-          label: PHASE_SEGMENTS[phase] ?? `until ${phase}`,
+          label: PHASE_SEGMENTS[phase]?.[0] ?? `until ${phase}`,
           data: perLane.map((s) => s.get(phase) ?? null),
-          backgroundColor: seriesColor(i),
+          backgroundColor: PHASE_SEGMENTS[phase]?.[1] ?? seriesColor(i),
         })),
       },
       options: {

@@ -28,10 +28,10 @@ const SUITE_TITLES: Record<SuiteName, [string, string]> = {
   density: ['Density', 'Instances started one after another until the target or a limit; start latency and memory as the count grows.'],
 };
 
-type Cell = string | { html: string } | { num: string };
+type TableCell = string | { html: string } | { num: string };
 
-function table(head: readonly string[], rows: Cell[][]): string {
-  const cell = (c: Cell) =>
+function table(head: readonly string[], rows: TableCell[][]): string {
+  const cell = (c: TableCell) =>
     typeof c === 'string' ? `<td>${escapeHtml(c)}</td>` : 'num' in c ? `<td class="num">${escapeHtml(c.num)}</td>` : `<td>${c.html}</td>`;
   return (
     `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>` +
@@ -41,7 +41,7 @@ function table(head: readonly string[], rows: Cell[][]): string {
 
 const status = (lane: Lane) => ({ html: `<span class="status-${lane.status}">${escapeHtml(lane.status)}</span>` });
 
-function metricRows(lanes: readonly Lane[], metrics: readonly string[]): Cell[][] {
+function metricRows(lanes: readonly Lane[], metrics: readonly string[]): TableCell[][] {
   return metrics.flatMap((name) =>
     lanes.flatMap((lane) => {
       const m = lane.metrics.find((x) => x.name === name);
@@ -67,7 +67,7 @@ function phaseTable(lanes: readonly Lane[]): string {
   const withPhases = lanes.filter((l) => l.phases.length);
   const phases = [...new Set(withPhases.flatMap((l) => l.phases.map((p) => p.phase)))].sort((a, b) => phaseRank(a) - phaseRank(b));
   return table(
-    ['runner', 'how measured', ...phases.map((p) => `${p} (median ms)`)],
+    ['runner', 'how measured', ...phases.map((p) => `${p} (median)`)],
     withPhases.map((lane) => [
       lane.name,
       lane.label,
@@ -171,7 +171,7 @@ function ratioTables(workload: WorkloadView, charted: ReadonlySet<string>): stri
 }
 
 function detailsTable(lanes: readonly Lane[]): string {
-  const rows = lanes.flatMap((lane) => lane.details.map(([key, value]): Cell[] => [lane.name, key, value]));
+  const rows = lanes.flatMap((lane) => lane.details.map(([key, value]): TableCell[] => [lane.name, key, value]));
   if (!rows.length) return '';
   return `<details><summary>Details recorded by the suite (${rows.length})</summary>${table(['runner', 'key', 'value'], rows)}</details>`;
 }

@@ -5,7 +5,7 @@ import type { Lane } from './lanes.ts';
 import { buildReportModel, type ModelOptions, type ReportModel, type SuiteView } from './model.ts';
 import type { SourceView } from './sources.ts';
 
-/** Text safe inside a GitHub table cell: no column breaks, no line breaks, no HTML. */
+/** Text safe inside a GitHub table cell (or a line of prose): no column breaks, no line breaks, no HTML. */
 export function escapeMarkdownCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
 }
@@ -34,16 +34,18 @@ function rows(suite: SuiteView, pick: (workload: string, lane: Lane) => string[]
 
 function sourceLine(s: SourceView): string {
   const e = s.environment;
-  return (
-    `**${s.label}**: ${e.cpuModel}, ${e.cores} cores, ${(e.memoryBytes / 2 ** 30).toFixed(1)} GiB; ` +
-    `accelerator ${e.accelerator.kind.toUpperCase()} (${e.accelerator.reason}); run ${s.runId}${s.quick ? ', quick profile' : ''}`
+  return escapeMarkdownCell(
+    `${s.label}: ${e.cpuModel}, ${e.cores} cores, ${(e.memoryBytes / 2 ** 30).toFixed(1)} GiB; ` +
+      `accelerator ${e.accelerator.kind.toUpperCase()} (${e.accelerator.reason}); run ${s.runId}${s.quick ? ', quick profile' : ''}`,
   );
 }
 
 /** Summary tables for a CI step summary or a PR comment; every metric is in a collapsed section. */
 export function renderMarkdownFromModel(model: ReportModel): string {
   const out: string[] = ['## isobench results', ''];
-  for (const notice of model.notices) out.push(`> ${notice.level === 'warning' ? '⚠️ **Read this first:** ' : ''}${notice.text}`, '');
+  for (const notice of model.notices) {
+    out.push(`> ${notice.level === 'warning' ? '⚠️ **Read this first:** ' : ''}${escapeMarkdownCell(notice.text)}`, '');
+  }
   for (const source of model.sources) out.push(`- ${sourceLine(source)}`);
   for (const suite of model.suites) {
     const headline = new Map(
@@ -54,12 +56,16 @@ export function renderMarkdownFromModel(model: ReportModel): string {
       // No chart for this suite's metrics: lead with all of them.
       return names.length ? names : (suite.workloads.find((w) => w.workload === workload)?.metricNames ?? []);
     };
-    out.push('', `### ${suite.suite}`, '', markdownTable(HEAD, rows(suite, (w) => picked(w))));
-    const ratios = suite.workloads.flatMap((w) => w.ratios.filter((r) => picked(w.workload).includes(r.metric)).map((r) => `${w.workload}: ${r.text}`));
-    if (ratios.length) out.push('', ...ratios.map((r) => `- ${r}`));
-    const all = rows(suite, (w, lane) => lane.metrics.map((m) => m.name).filter((m) => !picked(w).includes(m)));
-    if (all.some((r) => r[4])) {
-      out.push('', `<details><summary>other ${suite.suite} metrics</summary>`, '', markdownTable(HEAD, all.filter((r) => r[4])), '', '</details>');
+    out.push('', `### ${suite.suite}`, '', markdownTable(HEAD, rows(suite, picked)));
+    const ratios = suite.workloads.flatMap((w) =>
+      w.ratios.filter((r) => picked(w.workload).includes(r.metric)).map((r) => `- ${w.workload}: ${r.text}`),
+    );
+    if (ratios.length) out.push('', ...ratios);
+    const others = rows(suite, (w, lane) => lane.metrics.map((m) => m.name).filter((m) => !picked(w).includes(m))).filter(
+      (r) => r[4], // rows of lanes without any other metric are already in the table above
+    );
+    if (others.length) {
+      out.push('', `<details><summary>other ${suite.suite} metrics</summary>`, '', markdownTable(HEAD, others), '', '</details>');
     }
   }
   out.push('', `_Medians with distribution-free intervals of the median (level as the sample size allows); ${model.ratioMethod.description}._`, '');

@@ -1,4 +1,5 @@
 import { bootstrapRatioOfMedians } from './bootstrap.ts';
+import { formatLevel } from './format.ts';
 import type { Lane, MetricView } from './lanes.ts';
 import { seedFor } from './prng.ts';
 
@@ -32,6 +33,8 @@ const COMPARATIVE: Record<string, string> = {
   idle_pss_bytes: 'less PSS',
   min_memory_mib: 'less minimum guest memory',
   requests_per_s: 'more requests/s',
+  ops_per_s: 'more operations/s',
+  transactions_per_s: 'more transactions/s',
   density_count: 'more instances',
 };
 
@@ -44,7 +47,7 @@ function comparative(metric: MetricView): string {
 }
 
 /** The factor between two lanes on one metric, or null when either has no positive median. */
-export function ratioBetween(a: Lane, b: Lane, metricName: string, options: RatioOptions): RatioView | null {
+function ratioBetween(a: Lane, b: Lane, metricName: string, options: RatioOptions): RatioView | null {
   const ma = a.metrics.find((m) => m.name === metricName);
   const mb = b.metrics.find((m) => m.name === metricName);
   if (!ma?.stats || !mb?.stats || !(ma.stats.median > 0) || !(mb.stats.median > 0)) return null;
@@ -65,7 +68,7 @@ export function ratioBetween(a: Lane, b: Lane, metricName: string, options: Rati
   const interval = boot ? { low: boot.low, high: boot.high, level: boot.level } : null;
   const clear = interval !== null && interval.low > 1;
   const ci = interval
-    ? `${Math.round(interval.level * 100)}% CI ${formatFactor(interval.low)}–${formatFactor(interval.high)}`
+    ? `${formatLevel(interval.level)} CI ${formatFactor(interval.low)}–${formatFactor(interval.high)}`
     : `fewer than ${MIN_SAMPLES_FOR_INTERVAL} samples, no interval`;
   const verdict = interval && !clear ? '; not clearly different' : '';
   return {

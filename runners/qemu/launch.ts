@@ -71,9 +71,11 @@ export async function launchQemu(spec: QemuSpec & LaunchOptions): Promise<QemuPr
 
   const child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const spawnedAt = performance.now();
-  const console = new ConsoleLog();
+  // Kept for the lifetime of the child: an 'error' event without a listener would crash the harness.
+  const failed = new Promise<Error>((resolve) => child.on('error', resolve));
+  const consoleLog = new ConsoleLog();
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => console.push(chunk));
+  child.stdout.on('data', (chunk: Buffer) => consoleLog.push(chunk));
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     if (stderr.length < STDERR_LIMIT) stderr += chunk;
@@ -81,15 +83,12 @@ export async function launchQemu(spec: QemuSpec & LaunchOptions): Promise<QemuPr
   const exited = new Promise<QemuExit>((resolve) => {
     child.once('close', (code, sig) => {
       const exit = { code, signal: sig };
-      console.close(`QEMU ${describeExit(exit)}${stderr ? `: ${stderr.trim().split('\n')[0]}` : ''}`);
+      consoleLog.close(`QEMU ${describeExit(exit)}${stderr ? `: ${stderr.trim().split('\n')[0]}` : ''}`);
       resolve(exit);
     });
   });
 
-  if (child.pid === undefined) {
-    const error = await new Promise<Error>((resolve) => child.once('error', resolve));
-    throw new Error(`${binary.path} could not be started: ${error.message}`);
-  }
+  if (child.pid === undefined) throw new Error(`${binary.path} could not be started: ${(await failed).message}`);
   const pid = child.pid;
   const description = `${spec.name} (qemu pid ${pid})`;
 
@@ -98,12 +97,8 @@ export async function launchQemu(spec: QemuSpec & LaunchOptions): Promise<QemuPr
     stopping ??= (async () => {
       signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) {
-        try {
-          await qmpQuit(qmpSocket, graceMs);
-        } catch {
-          // QMP not listening yet (QEMU still starting) or wedged: a signal does the same.
-          child.kill('SIGTERM');
-        }
+        // QMP not listening yet (QEMU still starting up): SIGTERM asks for the same orderly exit.
+        void qmpQuit(qmpSocket, graceMs).catch(() => child.kill('SIGTERM'));
         const quit = await Promise.race([exited.then(() => true), sleep(graceMs, false)]);
         if (!quit) child.kill('SIGKILL');
         await exited;
@@ -121,7 +116,7 @@ export async function launchQemu(spec: QemuSpec & LaunchOptions): Promise<QemuPr
   return {
     pid,
     spawnedAt,
-    console,
+    console: consoleLog,
     exited,
     description,
     running: () => child.exitCode === null && child.signalCode === null,

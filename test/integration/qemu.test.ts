@@ -99,6 +99,20 @@ describe('launchQemu', () => {
     await qemu.stop();
   });
 
+  it('kills a QEMU that does not quit within the grace period', async () => {
+    const qemu = await launchQemu({ ...idleGuest('qemu-it-wedged'), graceMs: 500 });
+    try {
+      await qemu.console.waitFor(new RegExp(PROBE_MARKER), { timeoutMs: 30_000 });
+      // A stopped process answers neither QMP nor SIGTERM; only SIGKILL ends it.
+      process.kill(qemu.pid, 'SIGSTOP');
+    } finally {
+      await qemu.stop();
+    }
+    expect(await qemu.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(alive(qemu.pid)).toBe(false);
+    expect(liveInstances()).toEqual([]);
+  });
+
   it('rejects a console wait when QEMU exits first, with the exit in the message', async () => {
     const qemu = await launchQemu({ ...idleGuest('qemu-it-exit'), extraArgs: DEBUG_EXIT_DEVICE });
     try {
@@ -115,10 +129,13 @@ describe('launchQemu', () => {
   it('stops the guest when its signal aborts', async () => {
     const controller = new AbortController();
     const qemu = await launchQemu({ ...idleGuest('qemu-it-abort'), signal: controller.signal });
-    await qemu.console.waitFor(new RegExp(PROBE_MARKER), { timeoutMs: 30_000 });
-    controller.abort(new Error('interrupted'));
-    await qemu.exited;
-    await qemu.stop();
+    try {
+      await qemu.console.waitFor(new RegExp(PROBE_MARKER), { timeoutMs: 30_000 });
+      controller.abort(new Error('interrupted'));
+      await qemu.exited;
+    } finally {
+      await qemu.stop();
+    }
     expect(alive(qemu.pid)).toBe(false);
     expect(liveInstances()).toEqual([]);
   });

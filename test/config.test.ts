@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { applyQuick, parseConfig, ConfigError, QUICK_DEFAULTS } from '../core/config.ts';
+import defaultConfig from '../bench.config.ts';
+
+const message = (raw: unknown): string => {
+  try {
+    parseConfig(raw, 'bench.config.ts');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('config was accepted');
+};
+
+describe('config validation', () => {
+  it('accepts the embedded default config and fills in every default', () => {
+    const config = parseConfig(defaultConfig);
+    expect(config.workloads).toEqual(['http-hello', 'nginx', 'redis', 'postgres']);
+    expect(config.suite['cold-start']).toMatchObject({ trials: 10, warmups: 1 });
+    expect(config.runners['linux-vm'].accel).toBe('auto');
+  });
+
+  it('names a misspelt key with its full path and the keys allowed there', () => {
+    const text = message({ suite: { 'cold-start': { trails: 3 } } });
+    expect(text.split('\n')).toHaveLength(1);
+    expect(text).toContain('unknown key "suite.cold-start.trails"');
+    expect(text).toContain('allowed here: trials, warmups');
+  });
+
+  it('names an unknown top-level key', () => {
+    expect(message({ runerz: {} })).toMatch(/unknown key "runerz"; allowed here: testbed, runners, workloads/);
+  });
+
+  it('refuses impossible values with the key and what is allowed', () => {
+    expect(message({ suite: { 'cold-start': { trials: 0 } } })).toMatch(/suite\.cold-start\.trials: .*>0/);
+    expect(message({ runners: { 'linux-vm': { memoryMiB: -5 } } })).toMatch(/runners\.linux-vm\.memoryMiB/);
+    expect(message({ workloads: ['ngnix'] })).toMatch(/workloads\.0: .*"http-hello"\|"nginx"/);
+    expect(message({ runners: { unikraft: { images: { nginx: {} } } } })).toMatch(/runners\.unikraft\.images\.nginx\.kernel/);
+  });
+
+  it('applies the quick profile over the suites, the config quick section winning over the built-in one', () => {
+    const quick = applyQuick(parseConfig({ quick: { 'cold-start': { trials: 4 } } }));
+    expect(quick.suite['cold-start'].trials).toBe(4);
+    expect(quick.suite.throughput.durationS).toBe(QUICK_DEFAULTS.throughput.durationS);
+    expect(quick.suite.density.target).toBe(QUICK_DEFAULTS.density.target);
+  });
+});

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readResults } from '../../core/results-io.ts';
+import { REPO_ROOT } from '../../core/host.ts';
+
+/** Runs the real CLI; resolves with its exit code and output whatever the code. */
+function isobench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'core/cli.ts', ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const TRIALS = '10';
+let work: string;
+const config = (delayMs: number) =>
+  `import { defineConfig } from 'isobench';\n` +
+  `export default defineConfig({ testbed: { name: 'gate-test', cacheDir: ${JSON.stringify(join(REPO_ROOT, '.isobench/cache'))} },` +
+  ` suite: { 'cold-start': { warmups: 1, injectDelayMs: ${delayMs} } } });\n`;
+const runArgs = (name: string, cfg: string) => [
+  'run', '--runner', 'container', '--workload', 'http-hello', '--suite', 'cold-start', '--trials', TRIALS,
+  '--no-install', '--config', cfg, '--out', join(work, name),
+];
+
+describe('regression gate on real runs', () => {
+  let baseline: string;
+  let baselineMedian: number;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'isobench-gate-'));
+    // An ES module folder: the config's `import ... from 'isobench'` then goes through isobench's resolve hook.
+    await writeFile(join(work, 'package.json'), '{ "type": "module" }\n');
+    await writeFile(join(work, 'plain.config.ts'), config(0));
+    const first = await isobench(runArgs('a1', join(work, 'plain.config.ts')));
+    expect(first.code, first.stderr).toBe(0);
+    baseline = join(work, 'a1', 'latest', 'results.json');
+    const results = await readResults(baseline);
+    baselineMedian = results.cells[0]!.metrics.find((m) => m.name === 'ready_ms')!.stats!.median;
+  });
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('does not fail an A/A pair (two runs of the same build)', async () => {
+    const second = await isobench([...runArgs('a2', join(work, 'plain.config.ts')), '--baseline', baseline, '--gate']);
+    expect(second.stdout).toContain('cold-start.ready_ms');
+    expect(second.stdout).not.toContain('REGRESSED');
+    expect([0, 4]).toContain(second.code);
+  });
+
+  it('fails a run slowed by an injected delay, on exactly that metric', async () => {
+    // As long again as the measured cold start (the issue asks for at least 30%): far beyond the 10% threshold,
+    // so that even a machine busy with other work shows it through its noise.
+    const delay = Math.max(200, Math.ceil(baselineMedian));
+    await writeFile(join(work, 'slow.config.ts'), config(delay));
+    const slow = await isobench([...runArgs('slow', join(work, 'slow.config.ts')), '--baseline', baseline, '--gate']);
+    expect(slow.code, slow.stdout + slow.stderr).toBe(1);
+    const regressed = slow.stdout.split('\n').filter((line) => line.includes('REGRESSED'));
+    expect(regressed).toHaveLength(1);
+    expect(regressed[0]).toMatch(/cold-start\.ready_ms \| http-hello \| container/);
+
+    const gate = await isobench(['gate', '--baseline', baseline, '--current', join(work, 'slow', 'latest', 'results.json')]);
+    expect(gate.code).toBe(1);
+    expect(gate.stdout).toContain('FAIL');
+  });
+
+  it('refuses to gate runs measured with different accelerators', async () => {
+    const results = await readResults(baseline);
+    const other = { ...results, environment: { ...results.environment, accelerator: { kind: 'kvm' as const, reason: 'test' } } };
+    const path = join(work, 'kvm.json');
+    await writeFile(path, JSON.stringify(other));
+    const gate = await isobench(['gate', '--baseline', baseline, '--current', path]);
+    expect(gate.code).toBe(2);
+    expect(gate.stderr).toMatch(/accelerator/i);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { mergeRuns } from '../core/merge.ts';
+import { resultsSchema, type Cell, type Results } from '../core/results.ts';
+import { summarize } from '../core/stats.ts';
+
+function run(runId: string, samples: number[]): Results {
+  const cell: Cell = {
+    suite: 'cold-start',
+    workload: 'http-hello',
+    runner: 'container',
+    status: 'ok',
+    label: { accelerator: { kind: 'none', reason: 'containers run on the host kernel' }, notes: [] },
+    trials: samples.map((v, index) => ({ index, warmup: false, ok: true, startedAt: '2026-01-01T00:00:00Z', phases: { ready: v }, values: { ready_ms: v } })),
+    metrics: [{ name: 'ready_ms', unit: 'ms', direction: 'lower', samples, stats: summarize(samples), flags: [] }],
+  };
+  return resultsSchema.parse({
+    schemaVersion: 1,
+    runId,
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:01:00Z',
+    partial: false,
+    quick: true,
+    environment: {
+      hostname: 'h', os: 'Debian', kernel: '6.1', cpuModel: 'cpu', cores: 2, memoryBytes: 1, memAvailableBytes: 1, node: 'v20',
+      docker: null, qemu: null, accelerator: { kind: 'none', reason: 'x' }, harness: { version: '0', commit: 'c', dirty: false },
+    },
+    config: {},
+    cells: [cell],
+  });
+}
+
+describe('mergeRuns', () => {
+  it('pools the trials of several runs, each trial one sample, and recomputes the statistics from them', () => {
+    const merged = mergeRuns([run('a', [1, 2, 3]), run('b', [4, 5])]);
+    expect(resultsSchema.parse(merged).cells).toHaveLength(1);
+    const metric = merged.cells[0]!.metrics[0]!;
+    expect(metric.samples).toEqual([1, 2, 3, 4, 5]);
+    expect(metric.stats).toEqual(summarize([1, 2, 3, 4, 5]));
+    expect(merged.cells[0]!.trials.map((t) => t.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(merged.runId).toBe('a+b');
+  });
+});
