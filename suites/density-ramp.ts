@@ -26,8 +26,14 @@ export interface RampOptions<T> {
   startTimeoutMs: number;
   signal: AbortSignal;
   memAvailable(): Promise<number>;
-  /** Starts instance `index`; must honour `signal` (the ramp's abort or its guard against a hanging start). */
+  /**
+   * Starts instance `index`; must honour `signal` (the ramp's abort or its guard against a hanging start). The
+   * signal is never aborted once the start has settled, so a runner may keep listening to it for the instance's
+   * lifetime.
+   */
   start(index: number, signal: AbortSignal): Promise<T>;
+  /** A start still pending this long is aborted; default startTimeoutMs + START_GUARD_GRACE_MS. */
+  guardMs?: number;
   /** Called as each start finishes, in completion order. */
   onRecord?(record: RampRecord<T>): void;
   now?(): number;
@@ -58,7 +64,17 @@ export async function ramp<T>(opts: RampOptions<T>): Promise<RampResult<T>> {
 
   const launch = (index: number, memBefore: number) => {
     const requestedAt = now();
-    const guard = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.startTimeoutMs + START_GUARD_GRACE_MS)]);
+    // Not AbortSignal.any/timeout: the guard must stop firing once the start settled (the QEMU runner stops its
+    // instance whenever the start's signal aborts), and must not depend on garbage collection to do so.
+    const guard = new AbortController();
+    const forward = () => guard.abort(opts.signal.reason);
+    opts.signal.addEventListener('abort', forward, { once: true });
+    const guardMs = opts.guardMs ?? opts.startTimeoutMs + START_GUARD_GRACE_MS;
+    const timer = setTimeout(() => guard.abort(new Error(`start still pending after ${guardMs} ms; aborted it`)), guardMs);
+    const release = () => {
+      clearTimeout(timer);
+      opts.signal.removeEventListener('abort', forward);
+    };
     const concurrent = inFlight.size + 1;
     const settle = async (outcome: { instance: T } | { error: unknown }) => {
       const elapsedMs = now() - requestedAt;
@@ -73,14 +89,15 @@ export async function ramp<T>(opts: RampOptions<T>): Promise<RampResult<T>> {
       };
       if ('instance' in outcome) ready++;
       else {
-        record.timedOut = isTimeout(elapsedMs, opts.startTimeoutMs);
+        record.timedOut = isTimeout(elapsedMs, opts.startTimeoutMs) || (guard.signal.aborted && !opts.signal.aborted);
         if (!failure && !opts.signal.aborted) failure = { timedOut: record.timedOut };
       }
       records.push(record);
       opts.onRecord?.(record);
     };
     const done: Promise<void> = opts
-      .start(index, guard)
+      .start(index, guard.signal)
+      .finally(release)
       .then(
         (instance) => settle({ instance }),
         (error: unknown) => settle({ error }),

@@ -160,4 +160,37 @@ describe('ramp', () => {
     expect(result.stop).toBe('aborted');
     expect(result.records.filter((r) => r.instance !== undefined).map((r) => r.index)).toEqual([0, 1, 2, 3, 4]);
   });
+
+  it('aborts a start that hangs past its guard and calls that a timeout', async () => {
+    const result = await ramp({
+      ...base,
+      guardMs: 20,
+      memAvailable: async () => 10_000 * MiB,
+      start: (index, signal) =>
+        index < 2
+          ? Promise.resolve(index)
+          : new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+    });
+    expect(result.stop).toBe('start-timeout');
+    expect(result.records).toHaveLength(3);
+    expect(result.records[2]).toMatchObject({ timedOut: true });
+    expect(String(result.records[2]!.error)).toContain('start still pending after 20 ms');
+  });
+
+  it('never aborts the signal of a start that settled, even after its guard time', async () => {
+    const signals: AbortSignal[] = [];
+    await ramp({
+      ...base,
+      target: 3,
+      guardMs: 10,
+      memAvailable: async () => 10_000 * MiB,
+      start: async (index, signal) => {
+        signals.push(signal);
+        return index;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(signals.map((s) => s.aborted)).toEqual([false, false, false]);
+  });
 });
+

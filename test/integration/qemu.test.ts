@@ -69,24 +69,29 @@ describe('the accelerator probe', () => {
 describe('launchQemu', () => {
   it('runs a guest with its console, QMP socket, pid file and sandbox, and stops it cleanly through QMP', async () => {
     const qemu = await launchQemu(idleGuest('qemu-it-stop'));
-    const { at } = await qemu.console.waitFor(new RegExp(PROBE_MARKER), { timeoutMs: 30_000 });
-    expect(qemu.console.firstByteAt).toBeGreaterThan(qemu.spawnedAt);
-    expect(at).toBeGreaterThanOrEqual(qemu.console.firstByteAt!);
-    expect(qemu.console.tail(5)).toContain(PROBE_MARKER);
+    let pidFile: string, qmp: string;
+    try {
+      const { at } = await qemu.console.waitFor(new RegExp(PROBE_MARKER), { timeoutMs: 30_000 });
+      expect(qemu.console.firstByteAt).toBeGreaterThan(qemu.spawnedAt);
+      expect(at).toBeGreaterThanOrEqual(qemu.console.firstByteAt!);
+      expect(qemu.console.tail(5)).toContain(PROBE_MARKER);
 
-    const args = argv(qemu.pid);
-    const pidFile = after<string>(args, '-pidfile');
-    const qmp = after<string>(args, '-qmp').replace(/^unix:/, '').replace(/,server=on,wait=off$/, '');
-    expect(args).toContain('-sandbox');
-    expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(qemu.pid));
-    expect(existsSync(qmp)).toBe(true);
-    expect(liveInstances()).toContain(`qemu-it-stop (qemu pid ${qemu.pid})`);
+      const args = argv(qemu.pid);
+      pidFile = after<string>(args, '-pidfile');
+      qmp = after<string>(args, '-qmp').replace(/^unix:/, '').replace(/,server=on,wait=off$/, '');
+      expect(args).toContain('-sandbox');
+      expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(qemu.pid));
+      expect(existsSync(qmp)).toBe(true);
+      expect(liveInstances()).toContain(`qemu-it-stop (qemu pid ${qemu.pid})`);
 
-    const memory = await qemu.memory();
-    expect(memory.rssBytes).toBeGreaterThan(0);
-    expect(memory.pssBytes).toBeGreaterThan(0);
-    expect(memory.peakRssBytes).toBeGreaterThanOrEqual(memory.rssBytes);
-
+      const memory = await qemu.memory();
+      expect(memory.rssBytes).toBeGreaterThan(0);
+      expect(memory.pssBytes).toBeGreaterThan(0);
+      expect(memory.peakRssBytes).toBeGreaterThanOrEqual(memory.rssBytes);
+    } catch (error) {
+      await qemu.stop();
+      throw error;
+    }
     await Promise.all([qemu.stop(), qemu.stop()]);
     expect(alive(qemu.pid)).toBe(false);
     expect(qemu.running()).toBe(false);
