@@ -9,7 +9,7 @@ import { buildRootfs, cachedRootfs, type BuiltRootfs } from '../fixtures/rootfs.
 import { EXIT_MARKER, INIT_FAILED_MARKER, INIT_MARKER } from '../fixtures/vm-init.ts';
 import type { Workload } from '../fixtures/workloads.ts';
 import { cpuModelFor } from './qemu/accel.ts';
-import { qemuBinary } from './qemu/binary.ts';
+import { QEMU_PACKAGE, qemuBinary } from './qemu/binary.ts';
 import { cleanConsoleText } from './qemu/console.ts';
 import { launchQemu, type QemuProcess } from './qemu/launch.ts';
 import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
@@ -108,10 +108,12 @@ export function createLinuxVmRunner(opts: {
 }): Runner {
   const { cacheDir, config, accelerator } = opts;
   const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
-  const prepared = new Map<string, Promise<Prepared>>();
+  // Keyed by the workload object: a variant with the same name (another command) gets its own initrd.
+  const prepared = new WeakMap<Workload, Promise<Prepared>>();
+  let kernelVersion: string | undefined;
 
   const prepare = (w: Workload, signal?: AbortSignal): Promise<Prepared> => {
-    let pending = prepared.get(w.name);
+    let pending = prepared.get(w);
     if (!pending) {
       pending = (async () => {
         const kernel = await guestKernel(config.kernel, cacheDir, signal);
@@ -122,15 +124,15 @@ export function createLinuxVmRunner(opts: {
           `linux-vm ${w.name}: kernel ${kernel.version}, initrd ${mib(initrd.rootfsBytes + initrd.layerBytes)} ` +
             `(rootfs ${mib(initrd.rootfsBytes)} + VM layer ${mib(initrd.layerBytes)}: init, ${initrd.modules.join(', ')})`,
         );
+        kernelVersion = kernel.version;
         return { kernel, built, initrd };
       })();
       // A failed preparation (e.g. a network hiccup) may be retried.
-      pending.catch(() => prepared.delete(w.name));
-      prepared.set(w.name, pending);
+      pending.catch(() => prepared.delete(w));
+      prepared.set(w, pending);
     }
     return pending;
   };
-  const kernelVersions = new Map<string, string>();
 
   return {
     name: 'linux-vm',
@@ -149,12 +151,11 @@ export function createLinuxVmRunner(opts: {
         await qemuBinary();
         return { ok: true };
       } catch (error) {
-        return { ok: false, reason: (error as Error).message, fix: 'apt-get install qemu-system-x86' };
+        return { ok: false, reason: (error as Error).message, fix: `apt-get install ${QEMU_PACKAGE}` };
       }
     },
 
     label(w, options): Label {
-      const kernel = kernelVersions.get(w.name);
       return {
         accelerator,
         machine: config.machine,
@@ -162,7 +163,7 @@ export function createLinuxVmRunner(opts: {
         vcpus: config.vcpus,
         rootfsHash: cachedRootfs(w, cacheDir)?.hash,
         notes: [
-          `kernel ${kernel ?? (config.kernel ? config.kernel.path : 'Debian linux-image-cloud-amd64')}, command line "${kernelCommandLine()}"`,
+          `kernel ${kernelVersion ?? (config.kernel ? config.kernel.path : 'Debian linux-image-cloud-amd64')}, command line "${kernelCommandLine()}"`,
           `cpu model ${cpuModelFor(accel)}`,
           'memory = QEMU process on the host (RSS, PSS); guest memory as configured',
         ],
@@ -170,15 +171,12 @@ export function createLinuxVmRunner(opts: {
     },
 
     async prepare(w, signal) {
-      const p = await prepare(w, signal);
-      kernelVersions.set(w.name, p.kernel.version);
+      await prepare(w, signal);
     },
 
     async start(w, options) {
       // Not timed: cached after the first call.
-      const p = await prepare(w, options.signal);
-      kernelVersions.set(w.name, p.kernel.version);
-      return startVm(w, p, config, accel, options);
+      return startVm(w, await prepare(w, options.signal), config, accel, options);
     },
   };
 }

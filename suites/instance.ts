@@ -27,8 +27,3 @@ export function processExists(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-/** The memory size the runner boots `ctx.workload` with when not told otherwise, from its label. */
-export function defaultGuestMemoryMiB(ctx: SuiteContext): number | undefined {
-  return ctx.runner.label(ctx.workload).guestMemoryMiB;
-}

@@ -62,9 +62,8 @@ export const memorySuite: Suite = {
     );
 
     const trials: Trial[] = [];
-    let minMemory: MinMemoryExtra = {
-      skipped: ctx.runner.name === 'container' ? CONTAINER_HAS_NO_GUEST_MEMORY : 'disabled in the config (suite.memory.minMemory.enabled)',
-    };
+    const skipped = ctx.runner.name === 'container' ? CONTAINER_HAS_NO_GUEST_MEMORY : 'disabled in the config (suite.memory.minMemory.enabled)';
+    let minMemory: MinMemoryExtra = { skipped: bisect ? 'interrupted before the bisection finished' : skipped };
     let step = 0;
     try {
       for (let i = 0; i < settings.samples; i++) {
@@ -94,7 +93,7 @@ export const memorySuite: Suite = {
       bisect
         ? `minimum memory: bisection over ${lowMiB}..${highMiB} MiB (1 MiB resolution; the answer must work twice in a row); ` +
           `a size works when the guest ${MIN_MEMORY_CRITERION(requests)}`
-        : `minimum memory: ${'skipped' in minMemory ? minMemory.skipped : ''}`,
+        : `minimum memory: ${skipped}`,
     ];
     return buildCell(
       ctx,

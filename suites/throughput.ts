@@ -4,7 +4,7 @@ import type { Workload } from '../fixtures/workloads.ts';
 import type { Endpoint } from '../runners/types.ts';
 import { buildCell, cellLabel, metricFromTrials, trialError } from './cell.ts';
 import { withInstance } from './instance.ts';
-import { latencyMethod } from './load/http.ts';
+import { describeLoad } from './load/describe.ts';
 import { memorySampler } from './load/memory-sampler.ts';
 import type { LoadResult, LoadSpec, LoadTarget } from './load/protocol.ts';
 import { runLoad } from './load/run-load.ts';
@@ -77,20 +77,6 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
   }
 }
 
-function methodNote(ctx: SuiteContext, settings: ThroughputSettings): string {
-  switch (ctx.workload.probe.kind) {
-    case 'http':
-      return `${latencyMethod(settings.pipelining)}; ${settings.connections} connections, pipelining ${settings.pipelining}`;
-    case 'redis':
-      return `node-redis: ${settings.clients} connections, each one command at a time over the mix PING, SET, GET; latency by process.hrtime per command`;
-    case 'postgres':
-      return (
-        `pg: ${settings.clients} connections, each one statement at a time (autocommit, prepared) over the mix ` +
-        'SELECT 1, point read, single-row update of a 1000-row indexed table; latency by process.hrtime per statement'
-      );
-  }
-}
-
 /**
  * R repetitions of a fixed-duration load against the workload, each its own trial and sample.
  * Each repetition gets a fresh instance: repetitions are then independent samples of "this workload on this
@@ -125,7 +111,7 @@ export const throughputSuite: Suite = {
     // The probe speaks the workload's protocol, so its kind is the kind of load.
     const metrics = throughputMetrics(ctx.workload.probe.kind).map((spec) => metricFromTrials(spec, trials, flags));
     const notes = [
-      methodNote(ctx, settings),
+      describeLoad(ctx.workload.probe.kind, settings),
       `${settings.repetitions} repetition(s) of ${settings.durationS} s after a ${WARMUP_S} s warm-up, a fresh instance for each`,
       'load generator: a separate Node.js process on the same host (its CPU use is recorded per repetition)',
       `memory under load: peak of instance memory read every ${MEMORY_SAMPLE_INTERVAL_MS} ms during the measured phase`,

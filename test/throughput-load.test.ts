@@ -52,7 +52,6 @@ const result = (over: Partial<LoadResult> = {}): LoadResult => {
     errorSamples: [],
     latency: h.toJSON(),
     cpu: { userUs: 500_000, systemUs: 100_000, wallMs: 2_000, cores: 0.3, eventLoopUtilization: 0.5 },
-    method: 'test',
     ...over,
   };
 };

@@ -24,16 +24,18 @@ export function cpuModelFor(accel: AccelKind): string {
 
 /**
  * A 512-byte BIOS boot sector that writes `marker` and a newline to COM1, then ends QEMU through the
- * isa-debug-exit device (exit code 33); without that device it idles. Real-mode code, loaded by the BIOS at 0x7c00:
- *   xor ax,ax; mov ds,ax; cld; mov dx,0x3f8; mov si,msg
+ * isa-debug-exit device (exit code 33); without that device it idles. Interrupts stay off: SeaBIOS' serial console
+ * flushes its own buffered text from the timer interrupt, which would otherwise land inside the marker.
+ * Real-mode code, loaded by the BIOS at 0x7c00:
+ *   cli; xor ax,ax; mov ds,ax; cld; mov dx,0x3f8; mov si,msg
  *   l: lodsb; test al,al; jz d; out dx,al; jmp l
  *   d: mov dx,0xf4; mov al,0x10; out dx,al; h: hlt; jmp h
  */
 export function probeBootSector(marker = PROBE_MARKER): Buffer {
-  const MSG_OFFSET = 0x1c;
+  const MSG_OFFSET = 0x1d;
   const msgAddress = 0x7c00 + MSG_OFFSET;
   const code = [
-    0x31, 0xc0, 0x8e, 0xd8, 0xfc,
+    0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xfc,
     0xba, 0xf8, 0x03,
     0xbe, msgAddress & 0xff, msgAddress >> 8,
     0xac, 0x84, 0xc0, 0x74, 0x03, 0xee, 0xeb, 0xf8,
@@ -103,10 +105,11 @@ interface CachedVerdict {
   probedAt: string;
 }
 
-/** The probe's verdict holds as long as the host kernel and QEMU stay the same. */
+/** The probe's verdict holds as long as the host kernel, QEMU and the probe itself stay the same. */
 async function verdictKey(): Promise<string> {
   const qemu = await qemuBinary();
-  return `${release()} ${version()} | qemu ${qemu.version} (${qemu.path})`;
+  const probe = createHash('sha256').update(probeBootSector()).digest('hex').slice(0, 12);
+  return `${release()} ${version()} | qemu ${qemu.version} (${qemu.path}) | probe ${probe}`;
 }
 
 async function probedVerdict(cacheDir: string): Promise<Accelerator> {

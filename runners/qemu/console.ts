@@ -129,7 +129,7 @@ export class ConsoleLog {
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       if (!Number.isFinite(opts.timeoutMs)) return;
       timer = setTimeout(() => {
-        const error = new ConsoleWaitError(`the console did not print ${regex} within ${opts.timeoutMs} ms`, 'timeout', this.tail());
+        const error = new ConsoleWaitError(`the console did not print ${regex} within ${Math.round(opts.timeoutMs)} ms`, 'timeout', this.tail());
         this.#finish(waiter, () => waiter.reject(error));
       }, opts.timeoutMs);
     });

@@ -4,22 +4,11 @@
  * CPU time (in a worker thread it would be the whole harness').
  */
 import { performance } from 'node:perf_hooks';
-import { httpLoad, latencyMethod } from './http.ts';
+import { httpLoad } from './http.ts';
 import { postgresLoad } from './postgres.ts';
 import { redisLoad } from './redis.ts';
 import type { PhaseRunner } from './phases.ts';
 import type { LoadMessage, LoadResult, LoadSpec } from './protocol.ts';
-
-function method(spec: LoadSpec): string {
-  switch (spec.kind) {
-    case 'http':
-      return latencyMethod(spec.pipelining);
-    case 'redis':
-      return 'node-redis, closed loop per connection over PING/SET/GET; latency by process.hrtime around each command';
-    case 'postgres':
-      return 'pg, closed loop per connection over SELECT 1 / point read / update; latency by process.hrtime around each statement';
-  }
-}
 
 function send(message: LoadMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));
@@ -67,7 +56,6 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
         cores: (cpu.user + cpu.system) / 1000 / wallMs,
         eventLoopUtilization: elu.utilization,
       },
-      method: method(spec),
     };
   } finally {
     await load.close();

@@ -21,12 +21,6 @@ const TIMEOUT_S = 10;
  * the TCP connect, as it should. With pipelining > 1 autocannon's responseTime is used, which is right for
  * keep-alive servers only: a closing server is detected from its response headers and reported.
  */
-export function latencyMethod(pipelining: number): string {
-  return pipelining === 1
-    ? 'autocannon load; latency per request by process.hrtime from its client `request` event to its `response` event'
-    : 'autocannon load; latency per request from the hrtime-based responseTime of its `response` events';
-}
-
 export function httpLoad(target: Extract<LoadTarget, { kind: 'http' }>): PhaseRunner {
   return {
     phase(durationMs) {

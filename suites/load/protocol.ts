@@ -48,8 +48,6 @@ export interface LoadResult {
   /** Per operation kind of the Redis/PostgreSQL mix: count and latency. */
   perOp?: Record<string, { ok: number; errors: number; latency: HistogramData }>;
   cpu: LoadCpu;
-  /** How latency was measured, for the label. */
-  method: string;
 }
 
 /** Messages from the load generator process to the harness. */

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopAll } from '../../core/lifecycle.ts';
+import { WORKLOADS } from '../../fixtures/workloads.ts';
+import { createContainerRunner } from '../../runners/container.ts';
+import { dockerAvailability } from '../../runners/docker.ts';
+import { densitySuite } from '../../suites/density.ts';
+import { memorySuite } from '../../suites/memory.ts';
+import { throughputSuite } from '../../suites/throughput.ts';
+import { cacheDir, expectNothingLeft, metric, ourContainers, quickConfig, runSuite } from './suites-helpers.ts';
+
+const runner = createContainerRunner({ cacheDir });
+
+beforeAll(async () => {
+  expect(await dockerAvailability(), 'these tests need a running Docker engine').toMatchObject({ ok: true });
+  for (const w of Object.values(WORKLOADS)) await runner.prepare(w);
+});
+
+afterAll(async () => {
+  // Only reached with something left when a test failed: do not leave it running.
+  await stopAll();
+});
+
+describe('memory suite on containers (quick)', () => {
+  it('records idle RSS and PSS from a fresh container and says why there is no minimum memory', async () => {
+    const { cell } = await runSuite(memorySuite, runner, WORKLOADS['http-hello']);
+    expect(cell).toMatchObject({ suite: 'memory', runner: 'container', status: 'ok' });
+    const rss = metric(cell, 'idle_rss_bytes');
+    const pss = metric(cell, 'idle_pss_bytes');
+    expect(rss).toMatchObject({ direction: 'lower', unit: 'bytes' });
+    expect(rss.samples).toHaveLength(1);
+    expect(rss.samples[0]).toBeGreaterThan(0);
+    expect(pss.samples[0]).toBeGreaterThan(0);
+    expect(pss.samples[0]).toBeLessThanOrEqual(rss.samples[0]!);
+    expect(cell.metrics.map((m) => m.name)).not.toContain('min_memory_mib');
+    expect((cell.extra?.minMemory as { skipped?: string }).skipped).toMatch(/not applicable to containers/);
+    await expectNothingLeft();
+  });
+});
+
+describe('throughput suite on containers (quick)', () => {
+  it.each(['http-hello', 'nginx'] as const)('%s: requests/s, µs latencies and memory under load, without errors', async (name) => {
+    const { cell, progress } = await runSuite(throughputSuite, runner, WORKLOADS[name]);
+    expect(cell.status, progress.join('\n')).toBe('ok');
+    const rate = metric(cell, 'requests_per_s');
+    expect(rate.direction).toBe('higher');
+    expect(rate.samples).toHaveLength(1);
+    expect(rate.samples[0]).toBeGreaterThan(0);
+    const p50 = metric(cell, 'latency_p50_us').samples[0]!;
+    const p99 = metric(cell, 'latency_p99_us').samples[0]!;
+    expect(p50).toBeGreaterThan(0);
+    expect(p50).toBeLessThanOrEqual(p99);
+    expect(p99).toBeLessThanOrEqual(metric(cell, 'latency_max_us').samples[0]!);
+    expect(metric(cell, 'bytes_per_s').samples[0]).toBeGreaterThan(0);
+    expect(metric(cell, 'load_pss_bytes').samples[0]).toBeGreaterThan(0);
+    expect(metric(cell, 'errors').samples).toEqual([0]);
+    expect(metric(cell, 'non_2xx').samples).toEqual([0]);
+    // The raw material of every number is in the trial: histogram, load generator CPU, memory samples.
+    const detail = cell.trials[0]!.detail as Record<string, any>;
+    expect(detail.latencyHistogram.count).toBe(detail.load.ok);
+    // Timed per request with hrtime, not in autocannon's whole milliseconds.
+    expect(Number.isInteger(detail.latencyHistogram.min / 1000)).toBe(false);
+    expect(detail.load.cpu.cores).toBeGreaterThan(0);
+    expect(detail.memoryUnderLoad.length).toBeGreaterThan(0);
+    expect(detail.load.connectionClose).toBe(name === 'http-hello'); // busybox httpd has no keep-alive
+    await expectNothingLeft();
+  });
+
+  it.each([
+    ['redis', 'ops_per_s', ['PING', 'SET', 'GET']],
+    ['postgres', 'transactions_per_s', ['select1', 'point-read', 'update']],
+  ] as const)('%s: %s over the fixed mix, without errors', async (name, rateName, ops) => {
+    const { cell, progress } = await runSuite(throughputSuite, runner, WORKLOADS[name]);
+    expect(cell.status, progress.join('\n')).toBe('ok');
+    expect(metric(cell, rateName).samples[0]).toBeGreaterThan(0);
+    expect(metric(cell, 'latency_p50_us').samples[0]).toBeGreaterThan(0);
+    expect(metric(cell, 'errors').samples).toEqual([0]);
+    const perOp = (cell.trials[0]!.detail as Record<string, any>).load.perOp as Record<string, { ok: number; errors: number }>;
+    expect(Object.keys(perOp).sort()).toEqual([...ops].sort());
+    for (const op of ops) expect(perOp[op]!.ok).toBeGreaterThan(0);
+    await expectNothingLeft();
+  });
+
+  it('stops the load generator and the instance when aborted mid-load, and returns what it has', async () => {
+    const controller = new AbortController();
+    const config = quickConfig({ suite: { throughput: { durationS: 30 } } });
+    const running = runSuite(throughputSuite, runner, WORKLOADS.nginx, config, controller.signal);
+    // Abort while the load runs: after the warm-up has begun, well before 30 s.
+    setTimeout(() => controller.abort(new Error('test interrupt')), 4_000);
+    const { cell } = await running;
+    expect(cell.status).toBe('partial');
+    expect(cell.reason).toBe('interrupted');
+    await expectNothingLeft();
+  });
+});
+
+describe('density suite on containers (quick)', () => {
+  it('starts 20 http-hello containers, sweeps them, stops them all', async () => {
+    const { cell, progress } = await runSuite(densitySuite, runner, WORKLOADS['http-hello']);
+    expect(cell.status, progress.join('\n')).toBe('ok');
+    const extra = cell.extra as Record<string, any>;
+    expect(extra).toMatchObject({ stopReason: 'target', started: 20, answered: 20, leftovers: [] });
+    expect(metric(cell, 'density_count').samples).toEqual([20]);
+    expect(metric(cell, 'start_ms').samples).toHaveLength(20);
+    expect(metric(cell, 'pss_per_instance_bytes').samples).toHaveLength(20);
+    expect(extra.curve).toHaveLength(20);
+    expect(extra.curve.map((p: { instance: number }) => p.instance)).toEqual([...Array(20).keys()].map((i) => i + 1));
+    await expectNothingLeft();
+  });
+
+  it('stops every container when aborted mid-ramp', async () => {
+    const controller = new AbortController();
+    const running = runSuite(densitySuite, runner, WORKLOADS['http-hello'], quickConfig(), controller.signal);
+    // Abort once three containers exist (two ready, one starting at least): all must be stopped.
+    const poll = setInterval(async () => {
+      if ((await ourContainers()).length >= 3) controller.abort(new Error('test interrupt'));
+    }, 200);
+    const { cell } = await running.finally(() => clearInterval(poll));
+    expect(cell.status).toBe('partial');
+    expect((cell.extra as Record<string, any>).stopReason).toBe('aborted');
+    expect(cell.trials.filter((t) => t.ok).length).toBeGreaterThanOrEqual(2);
+    await expectNothingLeft();
+  });
+});

@@ -1,0 +1,79 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { applyQuick, parseConfig, type ConfigInput } from '../../core/config.ts';
+import { liveInstances } from '../../core/lifecycle.ts';
+import { cellSchema, type Cell } from '../../core/results.ts';
+import { docker } from '../../runners/docker.ts';
+import type { Progress, Suite, SuiteContext } from '../../suites/types.ts';
+import type { Runner } from '../../runners/types.ts';
+import type { Workload } from '../../fixtures/workloads.ts';
+
+/** The cache `npm run bench` uses, so nothing is built twice. */
+export const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url));
+
+/** The quick profile, as `--quick` gives it. */
+export function quickConfig(overrides: ConfigInput = {}) {
+  return applyQuick(parseConfig(overrides));
+}
+
+/** A Progress that keeps its lines, to print when a test fails. */
+export function recordingProgress(): Progress & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    begin: (scope, steps) => lines.push(`begin ${scope.suite} ${scope.workload} ${scope.runner} (${steps} steps)`),
+    step: (i, note) => lines.push(`step ${i} ${note ?? ''}`),
+    log: (line) => lines.push(line),
+    end: () => lines.push('end'),
+  };
+}
+
+export async function runSuite(
+  suite: Suite,
+  runner: Runner,
+  workload: Workload,
+  config = quickConfig(),
+  signal = new AbortController().signal,
+): Promise<{ cell: Cell; progress: string[] }> {
+  const progress = recordingProgress();
+  const ctx: SuiteContext = { config, runner, workload, signal, progress };
+  const cell = await suite.run(ctx);
+  // The cell must be exactly what results.json accepts.
+  expect(() => cellSchema.parse(cell)).not.toThrow();
+  return { cell, progress: progress.lines };
+}
+
+export function metric(cell: Cell, name: string) {
+  const m = cell.metrics.find((x) => x.name === name);
+  expect(m, `metric ${name} in ${cell.metrics.map((x) => x.name).join(', ')}`).toBeDefined();
+  return m!;
+}
+
+/** Host processes whose parent is this test process: QEMU guests and load generators it started. */
+export async function childProcesses(): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid !== process.pid) continue;
+    const cmdline = (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ').trim();
+    // A zombie has an empty command line: it is gone already.
+    if (cmdline) found.push(`${name}: ${cmdline.slice(0, 120)}`);
+  }
+  return found;
+}
+
+/** Containers this test process started (the container runner labels them with the harness' pid). */
+export async function ourContainers(): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`isobench.run=${process.pid}`] } });
+  return list.map((c) => `${c.Id.slice(0, 12)} ${c.Labels['isobench.workload']} ${c.State}`);
+}
+
+/** Nothing this test process started is still there: no tracked instance, child process or container. */
+export async function expectNothingLeft(): Promise<void> {
+  expect(liveInstances()).toEqual([]);
+  expect(await childProcesses()).toEqual([]);
+  expect(await ourContainers()).toEqual([]);
+}
