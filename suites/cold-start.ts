@@ -1,7 +1,7 @@
 import { Bench } from 'tinybench';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Trial } from '../core/results.ts';
-import type { Instance, PhaseName } from '../runners/types.ts';
+import type { Instance, MemorySample, PhaseName } from '../runners/types.ts';
 import { buildCell, cellLabel, metricFromTrials, trialError, type MetricSpec } from './cell.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
@@ -14,6 +14,21 @@ const PHASE_METRICS: ReadonlyArray<readonly [PhaseName, MetricSpec]> = [
   ['ready', { name: 'ready_ms', unit: 'ms', direction: 'lower' }],
 ];
 const GUEST_UPTIME: MetricSpec = { name: 'guest_uptime_at_init_ms', unit: 'ms', direction: 'lower' };
+/** Host-side memory read once the probe answered (outside the timed window): what each trial's instance cost. */
+const MEMORY_METRICS: ReadonlyArray<readonly [keyof MemorySample, MetricSpec]> = [
+  ['rssBytes', { name: 'rss_at_ready_bytes', unit: 'bytes', direction: 'lower' }],
+  ['pssBytes', { name: 'pss_at_ready_bytes', unit: 'bytes', direction: 'lower' }],
+  ['peakRssBytes', { name: 'peak_rss_at_ready_bytes', unit: 'bytes', direction: 'lower' }],
+];
+
+function memoryValues(sample: MemorySample): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const [key, spec] of MEMORY_METRICS) {
+    const value = sample[key];
+    if (typeof value === 'number') values[spec.name] = value;
+  }
+  return values;
+}
 
 /** The values of one successful trial; an injected delay (gate self-test only) shifts every phase. */
 function trialValues(instance: Instance, delayMs: number): { phases: Record<string, number>; values: Record<string, number> } {
@@ -53,6 +68,7 @@ export const coldStartSuite: Suite = {
         if (settings.injectDelayMs) await sleep(settings.injectDelayMs, undefined, { signal: ctx.signal });
         instance = await ctx.runner.start(ctx.workload, { readyTimeoutMs: settings.readyTimeoutMs, signal: ctx.signal });
         const { phases, values } = trialValues(instance, settings.injectDelayMs);
+        Object.assign(values, memoryValues(await instance.memory()));
         trials.push({ index, warmup, ok: true, startedAt, phases, values });
         return values.ready_ms!;
       } catch (error) {
@@ -91,7 +107,7 @@ export const coldStartSuite: Suite = {
     }
 
     const aborted = ctx.signal.aborted;
-    const metrics = [...PHASE_METRICS.map(([, spec]) => spec), GUEST_UPTIME]
+    const metrics = [...PHASE_METRICS.map(([, spec]) => spec), GUEST_UPTIME, ...MEMORY_METRICS.map(([, spec]) => spec)]
       .map((spec) => metricFromTrials(spec, trials))
       .filter((m) => m.samples.length > 0 || m.name === 'ready_ms');
     const notes = settings.injectDelayMs ? [`test-only injected delay of ${settings.injectDelayMs} ms before every start`] : [];
