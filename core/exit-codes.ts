@@ -6,6 +6,10 @@ export const ExitCode = {
   HostNotReady: 3,
   /** The gate could not judge every gated metric (too few samples, too noisy): not a pass. */
   GateInconclusive: 4,
+  /** A bug in isobench (an uncaught error): EX_SOFTWARE of sysexits.h. */
+  Internal: 70,
   /** 128 + SIGINT, as shells report an interrupted command. */
   Interrupted: 130,
+  /** 128 + SIGTERM: stopped by a supervisor (CI timeout, systemd) rather than at the keyboard. */
+  Terminated: 143,
 } as const;

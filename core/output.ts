@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic, symlinkAtomic } from './atomic.ts';
@@ -7,6 +8,36 @@ export class OutputError extends Error {
   override name = 'OutputError';
 }
 
+const FIX = 'choose a writable folder with --out DIR or testbed.outDir';
+
+/** What went wrong with a file system call, in words, with the code for searching. */
+const FS_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file of that name is in the way',
+  ENOENT: 'a folder of the path does not exist',
+};
+
+function fsProblem(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  const words = e.code ? FS_PROBLEMS[e.code] : undefined;
+  return words ? `${words} (${e.code})` : (e.code ?? e.message);
+}
+
+/** Runs an output step; a file system failure becomes one OutputError naming the path, the problem and the fix. */
+export async function writingTo<T>(path: string, step: () => Promise<T>, kept = ''): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error as NodeJS.ErrnoException).code) throw error;
+    throw new OutputError(`cannot write ${path}: ${fsProblem(error)}${kept}; free space there or ${FIX}`);
+  }
+}
+
 /** `reports/out/2026-11-27T05-31-02Z`: sortable, and safe in every file system. */
 export function runFolderName(startedAt: Date): string {
   return startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -14,28 +45,26 @@ export function runFolderName(startedAt: Date): string {
 
 /** Creates the run's folder, refusing early (before anything is measured) when it cannot be written. */
 export async function createRunFolder(outDir: string, startedAt: Date): Promise<string> {
-  const base = resolve(outDir);
-  const folder = join(base, runFolderName(startedAt));
+  const folder = join(resolve(outDir), runFolderName(startedAt));
   try {
     await mkdir(folder, { recursive: true });
     await access(folder, constants.W_OK);
   } catch (error) {
-    throw new OutputError(
-      `cannot write results to ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; ` +
-        `choose a writable folder with --out DIR or testbed.outDir`,
-    );
+    throw new OutputError(`cannot write results to ${folder}: ${fsProblem(error)}; ${FIX}`);
   }
   return folder;
 }
 
-/** Replaces results.json in one step: a crash leaves the previous complete version, never half a file. */
+/** Replaces results.json in one step: a crash or a full disk leaves the previous complete version, never half a file. */
 export async function writeResults(folder: string, results: Results): Promise<string> {
   const path = join(folder, 'results.json');
-  await writeFileAtomic(path, `${JSON.stringify(results, null, 2)}\n`);
+  const kept = existsSync(path) ? ' (results.json keeps its last complete version)' : '';
+  await writingTo(path, () => writeFileAtomic(path, `${JSON.stringify(results, null, 2)}\n`), kept);
   return path;
 }
 
 /** Points `<outDir>/latest` at this run's folder. */
 export async function linkLatest(folder: string): Promise<void> {
-  await symlinkAtomic(basename(folder), join(dirname(folder), 'latest'));
+  const link = join(dirname(folder), 'latest');
+  await writingTo(link, () => symlinkAtomic(basename(folder), link));
 }

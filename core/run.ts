@@ -2,10 +2,12 @@ import { resolve } from 'node:path';
 import { applyQuick, type Config, type RunnerName, type SuiteName, type WorkloadName } from './config.ts';
 import { loadConfig } from './load-config.ts';
 import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from './results.ts';
-import { createRunFolder, linkLatest, writeResults } from './output.ts';
+import { createRunFolder, linkLatest, writeResults, writingTo } from './output.ts';
 import { createProgress } from './progress.ts';
 import { stopAll } from './lifecycle.ts';
 import { removeRunDir } from './rundir.ts';
+import { Interrupted, watchInterruptions } from './interrupt.ts';
+import { checkRunInputs } from './run-inputs.ts';
 import { prepareHost, type HostReadiness } from './preflight.ts';
 import { formatSummary } from './summary.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -74,42 +76,39 @@ export async function runBench(opts: RunOptions): Promise<number> {
   const { config: loaded, source } = await loadConfig(opts.configPath);
   const config = resolveRunConfig(loaded, opts);
   const runnerNames = selectedRunners(config, opts.runners);
+  await checkRunInputs(config, runnerNames, source);
   const startedAt = new Date();
   const folder = await createRunFolder(config.testbed.outDir, startedAt);
   const cacheDir = resolve(config.testbed.cacheDir);
 
-  const host: HostReadiness = await prepareHost(config, runnerNames, { install: opts.install, cacheDir, log });
-  if (!host.anyRunnable) {
-    log(`host not ready: none of the runners ${runnerNames.join(', ')} can run here.`);
-    for (const line of host.problems) log(`  ${line}`);
-    return ExitCode.HostNotReady;
-  }
-
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      log(`${signal} again: stopping instances now`);
-      void stopAll().finally(() => process.exit(ExitCode.Interrupted));
-      return;
+  // From here on a signal or an uncaught error stops what was started (the preflight may boot a probe guest).
+  const interruptions = watchInterruptions(log);
+  let host: HostReadiness;
+  let results: Results;
+  let resultsPath = '';
+  try {
+    host = await prepareHost(config, runnerNames, { install: opts.install, cacheDir, log });
+    if (!host.anyRunnable) {
+      log(`host not ready: none of the runners ${runnerNames.join(', ')} can run here.`);
+      for (const line of host.problems) log(`  ${line}`);
+      return ExitCode.HostNotReady;
     }
-    log(`\n${signal}: stopping every instance and writing the partial results (again to force)`);
-    controller.abort(new Error(`interrupted by ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const results: Results = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    runId: folder.split('/').pop()!,
-    startedAt: startedAt.toISOString(),
-    finishedAt: null,
-    partial: true,
-    quick: opts.quick,
-    environment: host.environment,
-    config: { ...config, source } as unknown as Record<string, unknown>,
-    cells: [],
-  };
-  const resultsPath = await writeResults(folder, results);
+    results = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      runId: folder.split('/').pop()!,
+      startedAt: startedAt.toISOString(),
+      finishedAt: null,
+      partial: true,
+      quick: opts.quick,
+      environment: host.environment,
+      config: { ...config, source } as unknown as Record<string, unknown>,
+      cells: [],
+    };
+    resultsPath = await writeResults(folder, results);
+  } finally {
+    // Leaving before the measuring loop (which owns the cleanup from then on) gives the signals back.
+    if (!resultsPath) interruptions.dispose();
+  }
   log(`isobench: ${config.suites.join(', ')} × ${config.workloads.join(', ')} × ${runnerNames.join(', ')}; ` +
     `accelerator ${host.environment.accelerator.kind} (${host.environment.accelerator.reason}); results in ${resultsPath}`);
 
@@ -122,12 +121,14 @@ export async function runBench(opts: RunOptions): Promise<number> {
   }
   const prepared = new Map<string, string | null>();
 
+  // Why the run ended early: an Interrupted (signal), an uncaught error, or an error of the run itself.
+  let failure: unknown;
   try {
     for (const suiteName of config.suites) {
       for (const workloadName of config.workloads) {
         const workload = WORKLOADS[workloadName];
         for (const runnerName of runnerNames) {
-          if (controller.signal.aborted) break;
+          if (interruptions.signal.aborted) break;
           const runner = runners.get(runnerName);
           const cell = await measureCell(suiteName, workload, runnerName, runner);
           results.cells.push(cell);
@@ -136,30 +137,39 @@ export async function runBench(opts: RunOptions): Promise<number> {
       }
     }
   } catch (error) {
-    if (!controller.signal.aborted) controller.abort(error);
-    log(`run stopped by an error: ${(error as Error).stack ?? String(error)}`);
+    failure = error;
   } finally {
     const leftovers = await stopAll();
     for (const line of leftovers) log(`could not stop ${line}`);
-    removeRunDir();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    // Its pid files are how `isobench clean` finds what could not be stopped.
+    if (leftovers.length) log('run `isobench clean` to remove what is left');
+    else removeRunDir();
+    interruptions.dispose();
   }
 
-  const aborted = controller.signal.aborted;
+  const stoppedBy = interruptions.signal.aborted ? interruptions.signal.reason : failure;
   results.finishedAt = new Date().toISOString();
-  results.partial = aborted;
-  if (aborted) results.partialReason = String((controller.signal.reason as Error)?.message ?? controller.signal.reason);
-  await writeResults(folder, results);
-  const written = await writeReports(results, folder);
-  await linkLatest(folder);
+  results.partial = stoppedBy !== undefined;
+  if (stoppedBy !== undefined) results.partialReason = (stoppedBy as Error)?.message ?? String(stoppedBy);
+  // When the run already broke (e.g. on a full disk), saving is tried once more but its failure is not the news.
+  const saved = await writeResults(folder, results).then(
+    () => true,
+    (error: Error) => {
+      if (stoppedBy === undefined) throw error;
+      if (error.message !== (stoppedBy as Error)?.message) log(`isobench: ${error.message}`);
+      return false;
+    },
+  );
+  const written = saved ? await writingTo(folder, () => writeReports(results, folder)) : [];
+  if (saved) await linkLatest(folder);
 
   log('');
   log(formatSummary(results));
   log(`\nresults: ${resultsPath}`);
   for (const path of written) log(`         ${path}`);
   if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  if (aborted) return ExitCode.Interrupted;
+  if (stoppedBy instanceof Interrupted) return stoppedBy.exitCode;
+  if (stoppedBy !== undefined) throw stoppedBy;
   if (opts.baseline && opts.gate) return gateResults(await readResults(opts.baseline), results, config.gates, folder);
   return ExitCode.Ok;
 
@@ -171,10 +181,10 @@ export async function runBench(opts: RunOptions): Promise<number> {
     if (!prepared.has(key)) {
       progress.log(`preparing ${workload.name} for ${name} (built once, cached in ${cacheDir})`);
       try {
-        await runner.prepare(workload, controller.signal);
+        await runner.prepare(workload, interruptions.signal);
         prepared.set(key, null);
       } catch (error) {
-        if (controller.signal.aborted) throw error;
+        if (interruptions.signal.aborted) throw error;
         prepared.set(key, (error as Error).message);
       }
     }
@@ -182,7 +192,7 @@ export async function runBench(opts: RunOptions): Promise<number> {
     if (prepareError) {
       return { ...notRunCell(suiteName, workload, runner, name, `could not prepare: ${prepareError}`), status: 'failed' };
     }
-    return SUITES[suiteName].run({ config, runner, workload, signal: controller.signal, progress });
+    return SUITES[suiteName].run({ config, runner, workload, signal: interruptions.signal, progress });
   }
 }
 

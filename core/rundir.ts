@@ -1,4 +1,4 @@
-import { mkdirSync, chmodSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,13 +10,29 @@ export const RUN_BASE = join(tmpdir(), 'isobench-run');
 
 let current: string | undefined;
 
+/**
+ * Creates `dir` (0700) or accepts it when it is already a real folder of ours: in a shared /tmp another user could
+ * have made it first, or put a symlink there, to read our control sockets or have us write elsewhere.
+ */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) {
+    throw new Error(
+      `${dir} is not a folder owned by this user (${st.isSymbolicLink() ? 'a symlink' : `owner uid ${st.uid}`}): ` +
+        `isobench keeps its QEMU control sockets there; remove it (rm -r ${dir}) and run again`,
+    );
+  }
+  chmodSync(dir, 0o700);
+}
+
 export function runDir(): string {
   if (current) return current;
-  mkdirSync(RUN_BASE, { recursive: true, mode: 0o700 });
-  chmodSync(RUN_BASE, 0o700);
-  current = join(RUN_BASE, String(process.pid));
-  mkdirSync(current, { recursive: true, mode: 0o700 });
-  chmodSync(current, 0o700);
+  privateDir(RUN_BASE);
+  const dir = join(RUN_BASE, String(process.pid));
+  privateDir(dir);
+  current = dir;
   return current;
 }
 

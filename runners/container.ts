@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { Writable } from 'node:stream';
-import { track } from '../core/lifecycle.ts';
+import { STOP_TIMEOUT_MS, track } from '../core/lifecycle.ts';
 import { allocatePort, releasePort } from '../core/ports.ts';
 import { ensureImage } from '../fixtures/container-image.ts';
 import { waitReady } from '../fixtures/probes.ts';
@@ -111,7 +111,8 @@ class ContainerInstance implements Instance {
     this.stopping ??= (async () => {
       this.logStream?.destroy();
       try {
-        await this.container.remove({ force: true });
+        // Bounded: a daemon that stopped answering must not hang the run's cleanup.
+        await this.container.remove({ force: true, abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS) });
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode !== 404) {
           // Still there: a later stop() must try again.
@@ -190,7 +191,9 @@ async function startContainer(w: Workload, tag: string, options: StartOptions): 
   const instance = new ContainerInstance(container, w.name, { host: '127.0.0.1', port: hostPort });
   try {
     signal?.throwIfAborted();
-    await container.start();
+    // Bounded by the ready deadline too: a start the engine never answers is a failed trial, not a hung run.
+    const startLimit = AbortSignal.timeout(Math.max(1, Math.round(readyTimeoutMs - since())));
+    await container.start({ abortSignal: signal ? AbortSignal.any([signal, startLimit]) : startLimit });
     instance.phases.spawned = since();
     instance.watchExit();
     instance.followLogs();

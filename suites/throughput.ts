@@ -8,7 +8,7 @@ import { describeLoad } from './load/describe.ts';
 import { memorySampler } from './load/memory-sampler.ts';
 import type { LoadResult, LoadSpec, LoadTarget } from './load/protocol.ts';
 import { runLoad } from './load/run-load.ts';
-import { loadFlags, throughputMetrics, throughputValues } from './load/verdict.ts';
+import { connectionNote, loadFlags, throughputMetrics, throughputValues } from './load/verdict.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
 type ThroughputSettings = Config['suite']['throughput'];
@@ -42,7 +42,15 @@ export function loadTarget(workload: Workload, endpoint: Endpoint, settings: Thr
  * then the instance is stopped. A run in which no operation succeeded is a failed trial; one with errors or
  * non-2xx responses keeps its values and carries flags.
  */
-async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: number): Promise<{ trial: Trial; flags: string[] }> {
+interface Repetition {
+  trial: Trial;
+  /** Problems of this repetition, for the metrics' flags. */
+  flags: string[];
+  /** How the server treated connections, for the label. */
+  note?: string;
+}
+
+async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: number): Promise<Repetition> {
   const settings = ctx.config.suite.throughput;
   const startedAt = new Date().toISOString();
   try {
@@ -65,11 +73,12 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
       const { latency, ...summary } = result;
       const detail = { load: summary, latencyHistogram: latency, memoryUnderLoad: memory.samples, flags };
       const phases = { requested: 0, ...instance.phases };
+      const note = connectionNote(result);
       if (result.ok === 0) {
         const reason = `no operation succeeded under load${flags.length ? `: ${flags.join('; ')}` : ''}`;
         return { trial: { index, warmup: false, ok: false, startedAt, phases, values, error: { reason }, detail }, flags: [] };
       }
-      return { trial: { index, warmup: false, ok: true, startedAt, phases, values, detail }, flags };
+      return { trial: { index, warmup: false, ok: true, startedAt, phases, values, detail }, flags, ...(note ? { note } : {}) };
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
@@ -92,11 +101,13 @@ export const throughputSuite: Suite = {
 
     const trials: Trial[] = [];
     const flags: string[] = [];
+    const connectionNotes = new Set<string>();
     try {
       for (let i = 0; i < settings.repetitions; i++) {
         ctx.progress.step(i + 1, `repetition ${i + 1}/${settings.repetitions} (${settings.durationS} s)`);
-        const { trial, flags: trialFlags } = await repetition(ctx, i, readyTimeoutMs);
+        const { trial, flags: trialFlags, note } = await repetition(ctx, i, readyTimeoutMs);
         trials.push(trial);
+        if (note) connectionNotes.add(note);
         const prefix = settings.repetitions > 1 ? `repetition ${i + 1}: ` : '';
         flags.push(...trialFlags.map((f) => prefix + f));
         if (!trial.ok) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: repetition ${i + 1} failed: ${trial.error?.reason}`);
@@ -115,9 +126,7 @@ export const throughputSuite: Suite = {
       `${settings.repetitions} repetition(s) of ${settings.durationS} s after a ${WARMUP_S} s warm-up, a fresh instance for each`,
       'load generator: a separate Node.js process on the same host (its CPU use is recorded per repetition)',
       `memory under load: peak of instance memory read every ${MEMORY_SAMPLE_INTERVAL_MS} ms during the measured phase`,
-      ...(trials.some((t) => (t.detail?.load as { connectionClose?: boolean } | undefined)?.connectionClose)
-        ? ['the server closes the connection after every response (no keep-alive): each request includes a TCP connect']
-        : []),
+      ...connectionNotes,
     ];
     return buildCell(ctx, { label: cellLabel(ctx, undefined, notes), trials, metrics, aborted: ctx.signal.aborted }, 'throughput');
   },

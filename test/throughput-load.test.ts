@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucketOf, histogramQuantile, LatencyHistogram, latencySummary } from '../suites/load/histogram.ts';
 import type { LoadResult } from '../suites/load/protocol.ts';
-import { loadFlags, throughputMetrics, throughputValues } from '../suites/load/verdict.ts';
+import { connectionNote, loadFlags, throughputMetrics, throughputValues } from '../suites/load/verdict.ts';
 
 describe('LatencyHistogram', () => {
   it('keeps 1 µs resolution below 1 ms and three significant digits above', () => {
@@ -106,12 +106,19 @@ describe('loadFlags', () => {
   it('flags a load generator that saturated a core, by CPU time or by event loop', () => {
     const byCpu = loadFlags(result({ cpu: { userUs: 0, systemUs: 0, wallMs: 1, cores: 0.97, eventLoopUtilization: 0.5 } }));
     const byLoop = loadFlags(result({ cpu: { userUs: 0, systemUs: 0, wallMs: 1, cores: 0.5, eventLoopUtilization: 0.99 } }));
-    expect(byCpu[0]).toMatch(/^load generator saturated: 0\.97 cores/);
-    expect(byLoop[0]).toMatch(/event loop 99% busy/);
+    expect(byCpu[0]).toMatch(/^load generator saturated a core: 0\.97 cores of CPU/);
+    expect(byLoop[0]).toMatch(/^load generator never idle \(event loop 99% busy\) on 0\.50 cores of CPU: it was short of CPU/);
   });
 
-  it('warns that pipelining against a closing server gives wrong latencies', () => {
-    expect(loadFlags(result({ connectionClose: true }), 1)).toEqual([]);
-    expect(loadFlags(result({ connectionClose: true }), 4)[0]).toMatch(/pipelining 4 has no effect/);
+  it('warns that pipelining against a server that closes connections gives wrong latencies', () => {
+    expect(loadFlags(result({ closingResponses: 100 }), 1)).toEqual([]);
+    expect(loadFlags(result({ closingResponses: 3 }), 4)[0]).toMatch(/after 3 responses: with pipelining 4, latencies .* are wrong/);
+  });
+
+  it('tells a server without keep-alive from one that closes at its keep-alive limit', () => {
+    // The fixture histogram holds 100 responses.
+    expect(connectionNote(result())).toBeUndefined();
+    expect(connectionNote(result({ closingResponses: 100 }))).toMatch(/after every response \(no keep-alive\)/);
+    expect(connectionNote(result({ closingResponses: 10 }))).toMatch(/closed some connections \(its keep-alive limit/);
   });
 });

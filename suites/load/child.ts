@@ -33,7 +33,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
     const t0 = process.hrtime.bigint();
-    const { tally, timeouts, non2xx = 0, bytes = 0, connectionClose } = await load.phase(spec.durationS * 1000);
+    const { tally, timeouts, non2xx = 0, bytes = 0, closingResponses } = await load.phase(spec.durationS * 1000);
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const cpu = process.cpuUsage(cpu0);
     const elu = performance.eventLoopUtilization(elu0);
@@ -45,7 +45,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       timeouts,
       non2xx,
       bytes,
-      ...(connectionClose !== undefined ? { connectionClose } : {}),
+      ...(closingResponses !== undefined ? { closingResponses } : {}),
       errorSamples: [...tally.errorSamples],
       latency: tally.latency.toJSON(),
       ...(spec.kind !== 'http' ? { perOp: tally.perOpJSON() } : {}),

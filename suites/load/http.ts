@@ -19,7 +19,7 @@ const TIMEOUT_S = 10;
  * So with one request in flight per connection (pipelining 1, the default) each response is timed here from the
  * last `request` event of its client, which is always the request it answers; for a closing server that includes
  * the TCP connect, as it should. With pipelining > 1 autocannon's responseTime is used, which is right for
- * keep-alive servers only: a closing server is detected from its response headers and reported.
+ * keep-alive servers only: responses that close the connection are counted from their headers and reported.
  */
 export function httpLoad(target: Extract<LoadTarget, { kind: 'http' }>): PhaseRunner {
   return {
@@ -27,7 +27,7 @@ export function httpLoad(target: Extract<LoadTarget, { kind: 'http' }>): PhaseRu
       const tally = new Tally();
       const lastRequest = new Map<object, bigint>();
       let bytes = 0;
-      let connectionClose = false;
+      let closingResponses = 0;
       return new Promise((resolve, reject) => {
         const instance = autocannon(
           {
@@ -42,7 +42,7 @@ export function httpLoad(target: Extract<LoadTarget, { kind: 'http' }>): PhaseRu
               const events = client as unknown as NodeJS.EventEmitter;
               events.on('request', () => lastRequest.set(client, process.hrtime.bigint()));
               events.on('headers', (info: { shouldKeepAlive?: boolean }) => {
-                if (info.shouldKeepAlive === false) connectionClose = true;
+                if (info.shouldKeepAlive === false) closingResponses++;
               });
             },
           },
@@ -52,7 +52,7 @@ export function httpLoad(target: Extract<LoadTarget, { kind: 'http' }>): PhaseRu
             // Its `errors` include its timeouts, which are returned apart as for the other loads.
             tally.ok -= result.mismatches;
             tally.errors += result.errors - result.timeouts + result.mismatches;
-            resolve({ tally, timeouts: result.timeouts, non2xx: result.non2xx, bytes, connectionClose });
+            resolve({ tally, timeouts: result.timeouts, non2xx: result.non2xx, bytes, closingResponses });
           },
         );
         instance.on('response', (client, statusCode, resBytes, responseTime) => {

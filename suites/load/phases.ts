@@ -6,8 +6,8 @@ export interface PhaseResult {
   timeouts: number;
   non2xx?: number;
   bytes?: number;
-  /** HTTP: the server closed the connection after a response (no keep-alive), so requests include a TCP connect. */
-  connectionClose?: boolean;
+  /** HTTP: responses after which the server closed the connection (no keep-alive, or its keep-alive limit). */
+  closingResponses?: number;
 }
 
 /** A load connected to its target, able to run phases of a given length one after another. */

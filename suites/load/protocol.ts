@@ -39,8 +39,8 @@ export interface LoadResult {
   non2xx: number;
   /** Response bytes received (HTTP only: headers and body). */
   bytes: number;
-  /** HTTP: the server closes the connection after every response, so each request includes a TCP connect. */
-  connectionClose?: boolean;
+  /** HTTP: responses after which the server closed the connection; the next request on it includes a TCP connect. */
+  closingResponses?: number;
   /** A few distinct error messages, for the reader. */
   errorSamples: string[];
   /** Latency of every completed operation, per operation (µs, hrtime-based). */

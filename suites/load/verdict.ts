@@ -78,17 +78,36 @@ export function loadFlags(result: LoadResult, pipelining?: number): string[] {
   }
   if (result.non2xx > 0) flags.push(`${result.non2xx} non-2xx responses`);
   const { cores, eventLoopUtilization } = result.cpu;
-  if (cores >= SATURATED_CORES || eventLoopUtilization >= SATURATED_ELU) {
+  const busy = `event loop ${(eventLoopUtilization * 100).toFixed(0)}% busy`;
+  if (cores >= SATURATED_CORES) {
     flags.push(
-      `load generator saturated: ${cores.toFixed(2)} cores, event loop ${(eventLoopUtilization * 100).toFixed(0)}% busy; ` +
-        'the rate may be the generator\'s limit, not the system\'s',
+      `load generator saturated a core: ${cores.toFixed(2)} cores of CPU, ${busy}; ` +
+        "the rate may be the generator's limit, not the system's",
+    );
+  } else if (eventLoopUtilization >= SATURATED_ELU) {
+    // Never idle yet far from a full core: the generator was waiting for a CPU the system under test also wants.
+    flags.push(
+      `load generator never idle (${busy}) on ${cores.toFixed(2)} cores of CPU: it was short of CPU on this host; ` +
+        "the rate may be the generator's limit, not the system's",
     );
   }
-  if (result.connectionClose && pipelining !== undefined && pipelining > 1) {
+  if (result.closingResponses && pipelining !== undefined && pipelining > 1) {
     flags.push(
-      `the server closes the connection after each response, so pipelining ${pipelining} has no effect and ` +
-        'latencies taken from autocannon\'s queue are wrong',
+      `the server closed the connection after ${result.closingResponses} responses: with pipelining ${pipelining}, ` +
+        "latencies from autocannon's queue are wrong after each close",
     );
   }
   return flags;
+}
+
+/** How the server treated connections, when it closed them: the request after a close includes a TCP connect. */
+export function connectionNote(result: LoadResult): string | undefined {
+  const closing = result.closingResponses ?? 0;
+  const responses = result.latency.count;
+  if (closing === 0) return undefined;
+  if (closing >= responses) {
+    return 'the server closes the connection after every response (no keep-alive): each request includes a TCP connect';
+  }
+  // Without the counts, which are in each trial's detail: the label holds one such line however many repetitions.
+  return 'the server closed some connections (its keep-alive limit; counts in each trial as closingResponses): the request after each close includes a TCP connect';
 }
