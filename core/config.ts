@@ -73,7 +73,8 @@ const coldStart = z.strictObject({
 
 const memory = z.strictObject({
   settleMs: nonNegativeInt.default(1_000),
-  samples: positiveInt.default(3),
+  /** Idle footprints per cell, each of a fresh instance; the gate needs at least gates.minSamples. */
+  samples: positiveInt.default(5),
   minMemory: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -88,7 +89,8 @@ const throughput = z.strictObject({
   connections: positiveInt.max(1_000).default(10),
   durationS: positiveInt.max(600).default(10),
   pipelining: positiveInt.max(100).default(1),
-  repetitions: positiveInt.default(3),
+  /** Load runs per cell, each one sample; the gate needs at least gates.minSamples. */
+  repetitions: positiveInt.default(5),
   /** Concurrent clients for the PostgreSQL and Redis loads. */
   clients: positiveInt.max(256).default(8),
 });
@@ -122,6 +124,8 @@ const gatesSchema = z.strictObject({
     'cold-start.ready_ms': { direction: 'lower', threshold: 0.1 },
     'memory.idle_pss_bytes': { direction: 'lower', threshold: 0.1 },
     'throughput.requests_per_s': { direction: 'higher', threshold: 0.1 },
+    'throughput.transactions_per_s': { direction: 'higher', threshold: 0.1 },
+    'throughput.ops_per_s': { direction: 'higher', threshold: 0.1 },
   }),
 });
 
