@@ -35,7 +35,10 @@ export interface StartOptions {
   readyTimeoutMs: number;
   /** Guest memory for VMs and unikernels; the runner's configured default when absent. */
   memoryMiB?: number;
-  /** Aborting stops the instance being started and rejects with the signal's reason. */
+  /**
+   * The run's signal (SIGINT). Aborting stops the instance, while it starts (the start rejects with the signal's
+   * reason) and for the rest of its life: pass a signal that only aborts when the instance should go.
+   */
   signal?: AbortSignal;
 }
 
