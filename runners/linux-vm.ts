@@ -1,18 +1,16 @@
-import { performance } from 'node:perf_hooks';
 import type { Config } from '../core/config.ts';
-import { allocatePort, releasePort } from '../core/ports.ts';
-import type { Accelerator, Label } from '../core/results.ts';
+import type { Label } from '../core/results.ts';
 import { vmInitrd, type VmInitrd } from '../fixtures/initramfs.ts';
 import { guestKernel, type GuestKernel } from '../fixtures/kernel.ts';
-import { waitReady } from '../fixtures/probes.ts';
 import { buildRootfs, cachedRootfs, type BuiltRootfs } from '../fixtures/rootfs.ts';
 import { EXIT_MARKER, INIT_FAILED_MARKER, INIT_MARKER } from '../fixtures/vm-init.ts';
 import type { Workload } from '../fixtures/workloads.ts';
 import { cpuModelFor } from './qemu/accel.ts';
 import { QEMU_PACKAGE, qemuBinary } from './qemu/binary.ts';
 import { cleanConsoleText } from './qemu/console.ts';
-import { launchQemu, type QemuProcess } from './qemu/launch.ts';
-import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
+import { startGuest } from './qemu/guest.ts';
+import type { RunnerContext } from './index.ts';
+import type { Instance, Runner, StartOptions } from './types.ts';
 
 type LinuxVmConfig = Config['runners']['linux-vm'];
 
@@ -54,58 +52,8 @@ interface Prepared {
   initrd: VmInitrd;
 }
 
-class LinuxVmInstance implements Instance {
-  readonly runner = 'linux-vm' as const;
-  readonly id: string;
-  readonly pid: number;
-  guestUptimeAtInitS?: number;
-  #stopping?: Promise<void>;
-
-  constructor(
-    private readonly qemu: QemuProcess,
-    readonly workload: string,
-    readonly endpoint: Endpoint,
-    readonly phases: Phases,
-    private readonly guestMemoryBytes: number,
-  ) {
-    this.pid = qemu.pid;
-    this.id = `linux-vm-${workload}-${qemu.pid}`;
-  }
-
-  async memory(): Promise<MemorySample> {
-    const m = await this.qemu.memory();
-    return { ...m, guestMemoryBytes: this.guestMemoryBytes };
-  }
-
-  logs(): string {
-    return cleanConsoleText(this.qemu.console.text());
-  }
-
-  async alive(): Promise<boolean> {
-    return !this.#stopping && this.qemu.running();
-  }
-
-  stop(): Promise<void> {
-    this.#stopping ??= this.qemu.stop().finally(() => releasePort(this.endpoint.port));
-    return this.#stopping;
-  }
-}
-
-/** Rejects with the console's failure line once one appears or QEMU exits; never settles once `signal` aborts. */
-function failureWatch(qemu: QemuProcess, signal: AbortSignal): Promise<never> {
-  return qemu.console.waitFor(FAILURE, { timeoutMs: Infinity, signal }).then(
-    (m) => Promise.reject(new Error(m.match[0])),
-    (error: unknown) => (signal.aborted ? new Promise<never>(() => {}) : Promise.reject(error)),
-  );
-}
-
 /** Linux VMs under QEMU: Debian's cloud kernel, the workload rootfs as initramfs, a tiny init that starts the workload. */
-export function createLinuxVmRunner(opts: {
-  cacheDir: string;
-  config: LinuxVmConfig;
-  accelerator: Accelerator;
-  log?: (line: string) => void;
-}): Runner {
+export function createLinuxVmRunner(opts: Omit<RunnerContext, 'config'> & { config: LinuxVmConfig }): Runner {
   const { cacheDir, config, accelerator } = opts;
   const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
   // Keyed by the workload object: a variant with the same name (another command) gets its own initrd.
@@ -181,58 +129,32 @@ export function createLinuxVmRunner(opts: {
   };
 }
 
-async function startVm(w: Workload, p: Prepared, config: LinuxVmConfig, accel: 'kvm' | 'tcg', options: StartOptions): Promise<Instance> {
-  const { signal, readyTimeoutMs } = options;
-  signal?.throwIfAborted();
-  const memoryMiB = guestMemoryMiB(config, w, options.memoryMiB);
-  const hostPort = await allocatePort();
-  const endpoint: Endpoint = { host: '127.0.0.1', port: hostPort };
-  const requested = performance.now();
-  const since = (t: number) => t - requested;
-  const deadline = requested + readyTimeoutMs;
-  const remaining = () => Math.max(1, deadline - performance.now());
-
-  let qemu: QemuProcess;
-  try {
-    qemu = await launchQemu({
-      name: `linux-vm-${w.name}`,
-      machine: config.machine,
-      accel,
-      cpu: cpuModelFor(accel),
-      vcpus: config.vcpus,
-      memoryMiB,
-      kernel: p.kernel.kernel,
-      initrd: p.initrd.path,
-      append: kernelCommandLine(),
-      net: { hostPort, guestPort: w.port },
-      signal,
-    });
-  } catch (error) {
-    releasePort(hostPort);
-    if (signal?.aborted) throw signal.reason;
-    throw new TrialFailure(`${w.name} VM: QEMU could not be started: ${(error as Error).message}`);
-  }
-
-  const phases: Phases = { requested: 0, spawned: since(qemu.spawnedAt) };
-  const instance = new LinuxVmInstance(qemu, w.name, endpoint, phases, memoryMiB * 1024 * 1024);
-  const watching = new AbortController();
-  const failed = failureWatch(qemu, watching.signal);
-  try {
-    const init = await Promise.race([qemu.console.waitFor(INIT_MARKER, { timeoutMs: remaining(), signal }), failed]);
-    phases.firstOutput = since(qemu.console.firstByteAt ?? init.at);
-    phases.kernelInit = since(init.at);
-    instance.guestUptimeAtInitS = Number(init.match[1]);
-    await Promise.race([
-      waitReady(w.probe, endpoint, { timeoutMs: remaining(), signal, isAlive: () => qemu.running() }),
-      failed,
-    ]);
-    phases.ready = since(performance.now());
-    return instance;
-  } catch (error) {
-    await instance.stop();
-    if (signal?.aborted) throw signal.reason;
-    throw new TrialFailure(`${w.name} VM: ${vmFailureReason(qemu.console.text(), (error as Error).message)}`, qemu.console.tail(50));
-  } finally {
-    watching.abort();
-  }
+function startVm(w: Workload, p: Prepared, config: LinuxVmConfig, accel: 'kvm' | 'tcg', options: StartOptions): Promise<Instance> {
+  return startGuest(
+    {
+      runner: 'linux-vm',
+      workload: w,
+      what: `${w.name} VM`,
+      qemu: {
+        machine: config.machine,
+        accel,
+        cpu: cpuModelFor(accel),
+        vcpus: config.vcpus,
+        memoryMiB: guestMemoryMiB(config, w, options.memoryMiB),
+        kernel: p.kernel.kernel,
+        initrd: p.initrd.path,
+        append: kernelCommandLine(),
+      },
+      guestPort: w.port,
+      failure: { pattern: FAILURE },
+      async afterSpawn({ qemu, instance, requested, remaining, signal }) {
+        const init = await qemu.console.waitFor(INIT_MARKER, { timeoutMs: remaining(), signal });
+        instance.phases.firstOutput = (qemu.console.firstByteAt ?? init.at) - requested;
+        instance.phases.kernelInit = init.at - requested;
+        instance.guestUptimeAtInitS = Number(init.match[1]);
+      },
+      diagnose: (error, qemu) => vmFailureReason(qemu.console.text(), error.message),
+    },
+    options,
+  );
 }

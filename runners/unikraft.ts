@@ -1,22 +1,20 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config, UnikraftImageConfig } from '../core/config.ts';
-import { allocatePort, releasePort } from '../core/ports.ts';
-import type { Accelerator, Label } from '../core/results.ts';
+import type { Label } from '../core/results.ts';
 import { rootfsCpio } from '../fixtures/initramfs.ts';
-import { waitReady } from '../fixtures/probes.ts';
 import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
 import { checkInitrd, checkKernel, ImageError, locateKraftBuild, type KernelFormat } from '../fixtures/unikraft-image.ts';
 import type { Workload } from '../fixtures/workloads.ts';
 import { qemuBinary } from './qemu/binary.ts';
-import { cleanConsoleText, type ConsoleLog } from './qemu/console.ts';
-import { describeExit, launchQemu, type QemuProcess } from './qemu/launch.ts';
+import type { ConsoleLog } from './qemu/console.ts';
+import { startGuest } from './qemu/guest.ts';
+import { describeExit, type QemuProcess } from './qemu/launch.ts';
 import { unikraftCmdline, unikraftCpu } from './unikraft-cmdline.ts';
 import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './unikraft-console.ts';
-import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
+import type { RunnerContext } from './index.ts';
+import type { Instance, Phases, Runner, StartOptions } from './types.ts';
 
 type UnikraftConfig = Config['runners']['unikraft'];
 
@@ -24,7 +22,6 @@ type UnikraftConfig = Config['runners']['unikraft'];
 export const WORKLOAD_ROOTFS = 'workload-rootfs';
 /** After a console line that means failure, the guest gets this long to print the rest of its story. */
 const PROBLEM_SETTLE_MS = 300;
-const MiB = 1024 * 1024;
 
 /** A workload's image as the config describes it, checked and with its command line composed. Not timed. */
 export interface ResolvedImage {
@@ -79,43 +76,6 @@ export async function resolveImage(w: Workload, image: UnikraftImageConfig): Pro
   return { config: image, kernel, format, ...(initrd && { initrd }), source, append, guestPort: image.guestPort ?? w.port };
 }
 
-class UnikraftInstance implements Instance {
-  readonly runner = 'unikraft' as const;
-  readonly id: string;
-  readonly pid: number;
-  /** The banner the image printed while booting, if it printed one. */
-  banner?: UnikraftBanner;
-  #stopping?: Promise<void>;
-
-  constructor(
-    private readonly qemu: QemuProcess,
-    readonly workload: string,
-    readonly endpoint: Endpoint,
-    readonly phases: Phases,
-    private readonly guestMemoryBytes: number,
-  ) {
-    this.pid = qemu.pid;
-    this.id = `unikraft-${workload}-${qemu.pid}`;
-  }
-
-  async memory(): Promise<MemorySample> {
-    return { ...(await this.qemu.memory()), guestMemoryBytes: this.guestMemoryBytes };
-  }
-
-  logs(): string {
-    return cleanConsoleText(this.qemu.console.text());
-  }
-
-  async alive(): Promise<boolean> {
-    return !this.#stopping && this.qemu.running();
-  }
-
-  stop(): Promise<void> {
-    this.#stopping ??= this.qemu.stop().finally(() => releasePort(this.endpoint.port));
-    return this.#stopping;
-  }
-}
-
 interface Prepared {
   image: ResolvedImage;
   /** The initrd file QEMU loads, once the workload rootfs is packed. */
@@ -126,12 +86,7 @@ interface Prepared {
  * Unikraft unikernels under QEMU, from images users bring (built with kraft). Without an image for a workload its
  * cells are "not run", with how to make one. A `standIn` image (tests only) is labelled as not being Unikraft.
  */
-export function createUnikraftRunner(opts: {
-  cacheDir: string;
-  config: UnikraftConfig;
-  accelerator: Accelerator;
-  log?: (line: string) => void;
-}): Runner {
+export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { config: UnikraftConfig }): Runner {
   const { cacheDir, config, accelerator } = opts;
   const resolving = new Map<string, Promise<ResolvedImage>>();
   /** Images resolved so far, for the label (which cannot wait). */
@@ -247,90 +202,56 @@ export function createUnikraftRunner(opts: {
       // Not timed: cached after the first call.
       const p = await prepare(w, options.signal);
       const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
-      const instance = await startUnikernel(w, p, accel, options);
-      if (instance.banner) banners.set(w.name, instance.banner);
-      return instance;
+      return startUnikernel(w, p, accel, options, (banner) => banners.set(w.name, banner));
     },
   };
 }
 
-/** Rejects once the console shows a known problem (after letting the guest finish printing); never settles once `signal` aborts. */
-function problemWatch(qemu: QemuProcess, signal: AbortSignal): Promise<never> {
-  return qemu.console.waitFor(PROBLEM_PATTERN, { timeoutMs: Infinity, signal }).then(
-    async (m) => {
-      await Promise.race([qemu.exited, sleep(PROBLEM_SETTLE_MS)]);
-      throw new Error(`the console shows a problem: ${m.match[0]}`);
-    },
-    (error: unknown) => (signal.aborted ? new Promise<never>(() => {}) : Promise.reject(error)),
-  );
-}
-
-async function startUnikernel(w: Workload, p: Prepared, accel: 'kvm' | 'tcg', options: StartOptions): Promise<UnikraftInstance> {
-  const { signal, readyTimeoutMs } = options;
-  signal?.throwIfAborted();
+function startUnikernel(
+  w: Workload,
+  p: Prepared,
+  accel: 'kvm' | 'tcg',
+  options: StartOptions,
+  onBanner: (banner: UnikraftBanner) => void,
+): Promise<Instance> {
   const { image } = p;
   const memoryMiB = options.memoryMiB ?? image.config.memoryMiB;
-  const what = image.config.standIn ? `${w.name} stand-in (${image.config.standIn}, not Unikraft)` : `${w.name} unikernel`;
-  const hostPort = await allocatePort();
-  const endpoint: Endpoint = { host: '127.0.0.1', port: hostPort };
-  const requested = performance.now();
-  const since = (t: number) => t - requested;
-  // Whole milliseconds: the probe's failure message quotes this.
-  const remaining = () => Math.max(1, Math.ceil(requested + readyTimeoutMs - performance.now()));
-
-  let qemu: QemuProcess;
-  try {
-    qemu = await launchQemu({
-      name: `unikraft-${w.name}`,
-      machine: image.config.machine,
-      accel,
-      cpu: unikraftCpu(accel),
-      vcpus: 1,
-      memoryMiB,
-      kernel: image.kernel,
-      ...(p.initrd && { initrd: p.initrd }),
-      append: image.append,
-      net: { hostPort, guestPort: image.guestPort },
-      signal,
-    });
-  } catch (error) {
-    releasePort(hostPort);
-    if (signal?.aborted) throw signal.reason;
-    throw new TrialFailure(`${what}: QEMU could not be started: ${(error as Error).message}`);
-  }
-
-  const phases: Phases = { requested: 0, spawned: since(qemu.spawnedAt) };
-  const instance = new UnikraftInstance(qemu, w.name, endpoint, phases, memoryMiB * MiB);
-  const watching = new AbortController();
-  try {
-    await Promise.race([
-      waitReady(w.probe, endpoint, {
-        timeoutMs: remaining(),
-        signal: signal ? AbortSignal.any([signal, watching.signal]) : watching.signal,
-        isAlive: () => qemu.running(),
-      }),
-      problemWatch(qemu, watching.signal),
-    ]);
-    phases.ready = since(performance.now());
-    Object.assign(phases, await consolePhases(qemu.console, requested));
-    instance.banner = parseUnikraftConsole(qemu.console.text()).banner;
-    return instance;
-  } catch (error) {
-    const endedByItself = !qemu.running();
-    await instance.stop();
-    if (signal?.aborted) throw signal.reason;
-    const diagnosis = diagnoseConsole(qemu.console.text(), {
-      workload: w.name,
-      accel,
-      memoryMiB,
+  return startGuest(
+    {
+      runner: 'unikraft',
+      workload: w,
+      what: image.config.standIn ? `${w.name} stand-in (${image.config.standIn}, not Unikraft)` : `${w.name} unikernel`,
+      qemu: {
+        machine: image.config.machine,
+        accel,
+        cpu: unikraftCpu(accel),
+        vcpus: 1,
+        memoryMiB,
+        kernel: image.kernel,
+        ...(p.initrd && { initrd: p.initrd }),
+        append: image.append,
+      },
       guestPort: image.guestPort,
-      standIn: image.config.standIn !== undefined,
-    });
-    const ended = endedByItself ? `; ${await qemuEnd(qemu)}` : '';
-    throw new TrialFailure(`${what}: ${diagnosis ?? (error as Error).message}${ended}`, qemu.console.tail(50));
-  } finally {
-    watching.abort();
-  }
+      failure: { pattern: PROBLEM_PATTERN, describe: (problem) => `the console shows a problem: ${problem}`, settleMs: PROBLEM_SETTLE_MS },
+      async afterReady({ qemu, instance, requested }) {
+        Object.assign(instance.phases, await consolePhases(qemu.console, requested));
+        const { banner } = parseUnikraftConsole(qemu.console.text());
+        if (banner) onBanner(banner);
+      },
+      async diagnose(error, qemu, endedByItself) {
+        const diagnosis = diagnoseConsole(qemu.console.text(), {
+          workload: w.name,
+          accel,
+          memoryMiB,
+          guestPort: image.guestPort,
+          standIn: image.config.standIn !== undefined,
+        });
+        const ended = endedByItself ? `; ${await qemuEnd(qemu)}` : '';
+        return `${diagnosis ?? error.message}${ended}`;
+      },
+    },
+    options,
+  );
 }
 
 /** How a QEMU that ended by itself ended, with its own first error line (its warnings, e.g. about TCG, left out). */

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type ConfigInput } from '../../core/config.ts';
 import { liveInstances } from '../../core/lifecycle.ts';
 import type { Accelerator } from '../../core/results.ts';
@@ -19,30 +18,17 @@ import { docker, dockerAvailability } from '../../runners/docker.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
 import { TrialFailure, type Instance } from '../../runners/types.ts';
+import { processAlive, scratchDir } from './qemu-helpers.ts';
 
 const run = promisify(execFile);
 const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url));
 const MiB = 1024 * 1024;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-let work: string;
+const work = scratchDir('linux-vm');
 let accelerator: Accelerator;
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'isobench-linux-vm-it-'));
   accelerator = await decideAccelerator('auto', cacheDir);
 }, 600_000);
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-  expect(liveInstances()).toEqual([]);
-});
 
 const runnerWith = (vm: NonNullable<ConfigInput['runners']>['linux-vm'] = {}) =>
   createLinuxVmRunner({ cacheDir, accelerator, config: parseConfig({ runners: { 'linux-vm': vm } }).runners['linux-vm'] });
@@ -88,7 +74,7 @@ describe.each(['http-hello', 'nginx'] as const)('%s as a Linux VM', (name) => {
       expect(label.notes.join('\n')).toMatch(/kernel 6\.\d+\.\d+-\d+-cloud-amd64, command line "console=ttyS0 quiet panic=-1"/);
 
       await instance.stop();
-      expect(alive(pid)).toBe(false);
+      expect(processAlive(pid)).toBe(false);
       expect(await instance.alive()).toBe(false);
       expect(liveInstances()).toEqual([]);
       await expect(probeOnce(w.probe, instance.endpoint)).rejects.toThrow();
@@ -114,7 +100,7 @@ describe('what the VM boots', () => {
     expect(initrd.modules.indexOf('virtio')).toBeLessThan(initrd.modules.indexOf('virtio_net'));
 
     // GNU cpio stops at the first trailer: it unpacks exactly the rootfs part of the initrd.
-    const unpacked = join(work, 'initrd-rootfs');
+    const unpacked = join(work(), 'initrd-rootfs');
     await mkdir(unpacked);
     await run('sh', ['-c', `cpio -idm --quiet --no-absolute-filenames < '${initrd.path}'`], { cwd: unpacked });
     expect(await hashTree(unpacked)).toBe(built.hash);
@@ -124,7 +110,7 @@ describe('what the VM boots', () => {
       console.warn(`container side of the comparison skipped: ${availability.reason}`);
       return;
     }
-    const fromImage = join(work, 'image-rootfs');
+    const fromImage = join(work(), 'image-rootfs');
     await mkdir(fromImage);
     await extractImage(docker, await ensureImage(docker, built), fromImage);
     expect(await hashTree(fromImage)).toBe(built.hash);
@@ -154,22 +140,22 @@ describe('failures', () => {
     expect(booting).toMatch(/^linux-vm-http-hello \(qemu pid \d+\)$/);
     controller.abort(new Error('interrupted by the test'));
     await expect(starting).rejects.toThrow('interrupted by the test');
-    expect(alive(Number(/pid (\d+)/.exec(booting!)![1]))).toBe(false);
+    expect(processAlive(Number(/pid (\d+)/.exec(booting!)![1]))).toBe(false);
     expect(liveInstances()).toEqual([]);
   });
 
   it('a missing kernel is one clear error before any QEMU starts', async () => {
-    const runner = runnerWith({ kernel: { path: join(work, 'no-vmlinuz'), modulesDir: work } });
+    const runner = runnerWith({ kernel: { path: join(work(), 'no-vmlinuz'), modulesDir: work() } });
     const w = WORKLOADS['http-hello'];
     await expect(runner.prepare(w)).rejects.toThrow(
-      new RegExp(`^guest kernel ${join(work, 'no-vmlinuz')} does not exist: set runners\\['linux-vm'\\]\\.kernel to an existing bzImage`),
+      new RegExp(`^guest kernel ${join(work(), 'no-vmlinuz')} does not exist: set runners\\['linux-vm'\\]\\.kernel to an existing bzImage`),
     );
     await expect(runner.start(w, { readyTimeoutMs: 10_000 })).rejects.toThrow(/does not exist/);
     expect(liveInstances()).toEqual([]);
   });
 
   it('a corrupt kernel is one clear error before any QEMU starts', async () => {
-    const kernel = join(work, 'corrupt-vmlinuz');
+    const kernel = join(work(), 'corrupt-vmlinuz');
     const real = await open((await debianCloudKernel(cacheDir)).kernel, 'r');
     try {
       // A truncated download: the first 512 bytes of a real bzImage, before its boot header.
@@ -179,7 +165,7 @@ describe('failures', () => {
     } finally {
       await real.close();
     }
-    const runner = runnerWith({ kernel: { path: kernel, modulesDir: work } });
+    const runner = runnerWith({ kernel: { path: kernel, modulesDir: work() } });
     await expect(runner.prepare(WORKLOADS['http-hello'])).rejects.toThrow(
       /is not an x86 bzImage \(no "HdrS" boot header at offset 0x202; truncated, compressed or not a kernel\)/,
     );

@@ -1,41 +1,26 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { liveInstances } from '../../core/lifecycle.ts';
 import { decideAccelerator, DEBUG_EXIT_DEVICE, kvmDeviceProblem, probeAccelerator, probeBootSector, PROBE_MARKER } from '../../runners/qemu/accel.ts';
 import type { QemuSpec } from '../../runners/qemu/args.ts';
 import { ConsoleWaitError } from '../../runners/qemu/console.ts';
 import { launchQemu } from '../../runners/qemu/launch.ts';
+import { processAlive, qemuArgv, scratchDir } from './qemu-helpers.ts';
 
 const run = promisify(execFile);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const argv = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 const after = <T>(args: string[], flag: string) => args[args.indexOf(flag) + 1] as T;
 
-let work: string;
+const work = scratchDir('qemu');
 let bootSector: string;
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'isobench-qemu-it-'));
-  bootSector = join(work, 'boot.img');
+  bootSector = join(work(), 'boot.img');
   await writeFile(bootSector, probeBootSector());
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-  expect(liveInstances()).toEqual([]);
 });
 
 /** The probe boot sector under TCG; without the debug-exit device it idles after printing its marker. */
@@ -43,12 +28,12 @@ const idleGuest = (name: string): QemuSpec => ({ name, machine: 'pc', accel: 'tc
 
 describe('the accelerator probe', () => {
   it('can succeed: its guest boots under TCG and prints the marker', async () => {
-    expect(await probeAccelerator('tcg', work)).toEqual({ ok: true });
+    expect(await probeAccelerator('tcg', work())).toEqual({ ok: true });
     expect(liveInstances()).toEqual([]);
   });
 
   it('decides with a reason, caches the verdict for this kernel and QEMU, and refuses a forced KVM that does not work', async () => {
-    const cache = join(work, 'accel-cache');
+    const cache = join(work(), 'accel-cache');
     const first = await decideAccelerator('auto', cache);
     const device = await kvmDeviceProblem();
     if (first.kind === 'tcg') {
@@ -76,7 +61,7 @@ describe('launchQemu', () => {
       expect(at).toBeGreaterThanOrEqual(qemu.console.firstByteAt!);
       expect(qemu.console.tail(5)).toContain(PROBE_MARKER);
 
-      const args = argv(qemu.pid);
+      const args = qemuArgv(qemu.pid);
       pidFile = after<string>(args, '-pidfile');
       qmp = after<string>(args, '-qmp').replace(/^unix:/, '').replace(/,server=on,wait=off$/, '');
       expect(args).toContain('-sandbox');
@@ -93,7 +78,7 @@ describe('launchQemu', () => {
       throw error;
     }
     await Promise.all([qemu.stop(), qemu.stop()]);
-    expect(alive(qemu.pid)).toBe(false);
+    expect(processAlive(qemu.pid)).toBe(false);
     expect(qemu.running()).toBe(false);
     // QMP quit, not a signal: QEMU logs "terminating on signal" when it gets SIGTERM.
     expect(await qemu.exited).toEqual({ code: 0, signal: null });
@@ -114,7 +99,7 @@ describe('launchQemu', () => {
       await qemu.stop();
     }
     expect(await qemu.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(alive(qemu.pid)).toBe(false);
+    expect(processAlive(qemu.pid)).toBe(false);
     expect(liveInstances()).toEqual([]);
   });
 
@@ -128,7 +113,7 @@ describe('launchQemu', () => {
     } finally {
       await qemu.stop();
     }
-    expect(alive(qemu.pid)).toBe(false);
+    expect(processAlive(qemu.pid)).toBe(false);
   });
 
   it('stops the guest when its signal aborts', async () => {
@@ -141,7 +126,7 @@ describe('launchQemu', () => {
     } finally {
       await qemu.stop();
     }
-    expect(alive(qemu.pid)).toBe(false);
+    expect(processAlive(qemu.pid)).toBe(false);
     expect(liveInstances()).toEqual([]);
   });
 
@@ -162,7 +147,7 @@ describe('launchQemu', () => {
       launchQemu({ name: 'x', machine: 'pc', accel: 'tcg', cpu: 'max', vcpus: 1, memoryMiB: 16, disks: ['/dev/null'] })
         .then(() => console.log('started'), (e) => console.log(e.message));`;
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      env: { PATH: work },
+      env: { PATH: work() },
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
     });
     expect(stdout.trim()).toBe("qemu-system-x86_64 was not found on PATH: install it with 'apt-get install qemu-system-x86'");

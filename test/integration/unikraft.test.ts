@@ -1,8 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
 import { liveInstances } from '../../core/lifecycle.ts';
 import type { Accelerator } from '../../core/results.ts';
@@ -17,32 +15,16 @@ import { launchQemu } from '../../runners/qemu/launch.ts';
 import { TrialFailure, type Instance } from '../../runners/types.ts';
 import { createUnikraftRunner } from '../../runners/unikraft.ts';
 import { GREETING, multibootElf32, multibootElf64 } from '../tiny-kernels.ts';
+import { processAlive, qemuArgv, scratchDir } from './qemu-helpers.ts';
 
 const cacheDir = resolve('.isobench/cache');
 const httpHello = WORKLOADS['http-hello'];
 const MiB = 1024 * 1024;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** QEMU's command line as the kernel sees it: what the runner really launched. */
-const qemuArgv = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-
-let work: string;
+const work = scratchDir('unikraft');
 let accelerator: Accelerator;
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'isobench-unikraft-it-'));
   accelerator = await decideAccelerator('auto', cacheDir);
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-  expect(liveInstances()).toEqual([]);
 });
 
 const runnerWith = (images: Record<string, unknown>) =>
@@ -50,7 +32,7 @@ const runnerWith = (images: Record<string, unknown>) =>
 
 describe('the kernel check agrees with QEMU', () => {
   it('boots what it accepts: the 32-bit multiboot ELF Unikraft builds', async () => {
-    const kernel = join(work, 'tiny_qemu-x86_64');
+    const kernel = join(work(), 'tiny_qemu-x86_64');
     writeFileSync(kernel, multibootElf32());
     expect(await checkKernel(kernel)).toBe('multiboot');
     const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
@@ -60,11 +42,11 @@ describe('the kernel check agrees with QEMU', () => {
     } finally {
       await qemu.stop();
     }
-    expect(alive(qemu.pid)).toBe(false);
+    expect(processAlive(qemu.pid)).toBe(false);
   });
 
   it('refuses what QEMU refuses: the 64-bit debug image, before any QEMU starts', async () => {
-    const kernel = join(work, 'tiny_qemu-x86_64.dbg');
+    const kernel = join(work(), 'tiny_qemu-x86_64.dbg');
     writeFileSync(kernel, multibootElf64());
     const runner = runnerWith({ 'http-hello': { kernel } });
     const availability = await runner.availability(httpHello);
@@ -107,7 +89,7 @@ describe.each([
 ])('a replayed failing console: $transcript', ({ transcript, memoryMiB, reason }) => {
   const guest = guestPartOf(transcript);
   it.skipIf(guest === undefined)('fails at once with the reason the console gives, and leaves no QEMU', async () => {
-    const kernel = join(work, `replay-${transcript}`);
+    const kernel = join(work(), `replay-${transcript}`);
     writeFileSync(kernel, multibootElf32(guest!));
     const runner = runnerWith({
       'http-hello': { kernel, memoryMiB, standIn: `tiny multiboot kernel replaying ${transcript}` },
@@ -201,7 +183,7 @@ describe('stand-in: Debian cloud kernel + the linux-vm initramfs through the uni
     } finally {
       await instance?.stop();
     }
-    expect(alive(instance!.pid!)).toBe(false);
+    expect(processAlive(instance!.pid!)).toBe(false);
     expect(liveInstances()).toEqual([]);
   });
 
