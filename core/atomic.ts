@@ -30,3 +30,13 @@ export async function symlinkAtomic(target: string, link: string): Promise<void>
     throw error;
   }
 }
+
+/**
+ * Writes several files atomically, in parallel. Every write settles (a failed one removes its temporary file)
+ * before the first failure is passed on: a caller that exits on it leaves no temporary file behind.
+ */
+export async function writeFilesAtomic(files: ReadonlyArray<readonly [path: string, data: string | Uint8Array]>): Promise<void> {
+  const settled = await Promise.allSettled(files.map(([path, data]) => writeFileAtomic(path, data)));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

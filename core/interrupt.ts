@@ -34,6 +34,7 @@ export interface Interruptions {
  */
 export function watchInterruptions(log: (line: string) => void): Interruptions {
   const controller = new AbortController();
+  let watchdog: NodeJS.Timeout | undefined;
 
   const stopAndExit = (code: number) => {
     void stopAll()
@@ -55,12 +56,16 @@ export function watchInterruptions(log: (line: string) => void): Interruptions {
   const onFatal = (error: unknown) => {
     // Promises that reject with the abort reason itself are the unwinding, not a new problem.
     if (controller.signal.aborted && error === controller.signal.reason) return;
-    log(`uncaught error: ${(error as Error)?.stack ?? String(error)}`);
-    if (controller.signal.aborted) return;
-    log('stopping every instance and writing the partial results');
+    const stack = (error as Error)?.stack ?? String(error);
+    if (controller.signal.aborted) {
+      log(`uncaught error while stopping: ${stack}`);
+      return;
+    }
+    // The stack comes once the run has wound down (the CLI prints it), or here if it never does.
+    log(`uncaught error (${(error as Error)?.message ?? String(error)}): stopping every instance and writing the partial results`);
     controller.abort(error);
-    setTimeout(() => {
-      log(`the run did not wind down within ${FATAL_UNWIND_MS / 1000} s of the error; stopping the instances and exiting`);
+    watchdog = setTimeout(() => {
+      log(`the run did not wind down within ${FATAL_UNWIND_MS / 1000} s of the error; stopping the instances and exiting. ${stack}`);
       stopAndExit(ExitCode.Internal);
     }, FATAL_UNWIND_MS).unref();
   };
@@ -72,6 +77,7 @@ export function watchInterruptions(log: (line: string) => void): Interruptions {
   return {
     signal: controller.signal,
     dispose() {
+      clearTimeout(watchdog);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('uncaughtException', onFatal);

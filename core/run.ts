@@ -1,3 +1,4 @@
+import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyQuick, type Config, type RunnerName, type SuiteName, type WorkloadName } from './config.ts';
 import { loadConfig } from './load-config.ts';
@@ -89,6 +90,7 @@ export async function runBench(opts: RunOptions): Promise<number> {
   try {
     host = await prepareHost(config, runnerNames, { install: opts.install, cacheDir, log });
     if (!host.anyRunnable) {
+      await rmdir(folder).catch(() => {}); // nothing was measured: no empty run folder
       log(`host not ready: none of the runners ${runnerNames.join(', ')} can run here.`);
       for (const line of host.problems) log(`  ${line}`);
       return ExitCode.HostNotReady;
@@ -160,12 +162,12 @@ export async function runBench(opts: RunOptions): Promise<number> {
       return false;
     },
   );
-  const written = saved ? await writingTo(folder, () => writeReports(results, folder)) : [];
+  const written = saved ? await writingTo(`the reports into ${folder}`, () => writeReports(results, folder)) : [];
   if (saved) await linkLatest(folder);
 
   log('');
   log(formatSummary(results));
-  log(`\nresults: ${resultsPath}`);
+  log(`\nresults: ${resultsPath}${saved ? '' : ' (its last complete version: this run could not save more)'}`);
   for (const path of written) log(`         ${path}`);
   if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   if (stoppedBy instanceof Interrupted) return stoppedBy.exitCode;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/atomic.ts';
+import { writeFilesAtomic } from '../core/atomic.ts';
 import type { Results } from '../core/results.ts';
 import { renderCsv } from './csv.ts';
 import { renderHtmlFromModel } from './html.ts';
@@ -23,6 +23,6 @@ export async function writeReports(results: Results | readonly Results[], dir: s
     'summary.md': renderMarkdownFromModel(model),
   };
   const paths = REPORT_FILES.map((name) => join(dir, name));
-  await Promise.all(REPORT_FILES.map((name, i) => writeFileAtomic(paths[i]!, contents[name])));
+  await writeFilesAtomic(REPORT_FILES.map((name, i) => [paths[i]!, contents[name]] as const));
   return paths;
 }

@@ -104,7 +104,13 @@ class ContainerInstance implements Instance {
   async memory(): Promise<MemorySample> {
     if (this.pid === undefined) this.pid = (await this.container.inspect()).State.Pid;
     if (!this.pid) throw new Error(`${this.description} is not running; it has no memory to measure`);
-    return containerMemory(this.container.id, this.pid, this.endpoint.port);
+    try {
+      return await containerMemory(this.container.id, this.pid, this.endpoint.port);
+    } catch (error) {
+      // Its cgroup vanishes with it: say that rather than which cgroup files were missing.
+      if (!(await this.alive())) throw new Error(`${this.description} is gone (exited or removed); it has no memory to measure`);
+      throw error;
+    }
   }
 
   stop(): Promise<void> {
