@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Config } from './config.ts';
 import { ExitCode } from './exit-codes.ts';
 import { gateResults } from './gate-command.ts';
+import { watchInterruptions } from './interrupt.ts';
 import { REPO_ROOT } from './host.ts';
 import { mergeRuns } from './merge.ts';
 import { readResults } from './results-io.ts';
@@ -61,6 +62,9 @@ export async function abCommand(opts: AbOptions): Promise<number> {
   const sides = [await resolveSide(opts.a), await resolveSide(opts.b)] as const;
   const work = await mkdtemp(join(tmpdir(), 'isobench-ab-'));
   const worktrees: string[] = [];
+  // Ctrl-C reaches the running child through the process group, and it stops its own instances; this process
+  // must only live long enough to remove its worktrees.
+  const interruptions = watchInterruptions((line) => process.stderr.write(`${line}\n`));
   try {
     const dirs: (string | null)[] = [];
     for (const [i, side] of sides.entries()) {
@@ -80,6 +84,7 @@ export async function abCommand(opts: AbOptions): Promise<number> {
     for (let round = 0; round < opts.rounds; round++) {
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of order) {
+        interruptions.signal.throwIfAborted();
         const dir = dirs[i];
         if (!dir) continue;
         process.stderr.write(`A/B round ${round + 1}/${opts.rounds}: ${'AB'[i]} (${(sides[i] as { ref: string }).ref})\n`);
@@ -88,6 +93,7 @@ export async function abCommand(opts: AbOptions): Promise<number> {
     }
     return await gateResults(mergeRuns(runs[0]!), mergeRuns(runs[1]!), opts.gates);
   } finally {
+    interruptions.dispose();
     for (const dir of worktrees) await git('git', ['-C', REPO_ROOT, 'worktree', 'remove', '--force', dir]).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }

@@ -2,17 +2,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STOP_TIMEOUT_MS } from './lifecycle.ts';
 import { RUN_BASE } from './rundir.ts';
+import { processAlive } from './processes.ts';
 import { docker } from '../runners/docker.ts';
-
-/** Whether `pid` is a running process (signal 0 probes without signalling). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function cmdline(pid: number): Promise<string[]> {
   try {

@@ -32,7 +32,8 @@ run options:
   --json             print results.json on stdout (progress goes to stderr)
   --no-install       never install packages or start dockerd; print the command instead
   --baseline FILE --gate   after the run, gate it against FILE (exit 1 on a regression)
-exit codes: 0 done, 1 gate failed, 2 usage or config error, 3 host not ready, 4 gate inconclusive, 130 interrupted`;
+exit codes: 0 done, 1 gate failed, 2 usage, config or input error, 3 host not ready, 4 gate inconclusive,
+            70 internal error, 130 interrupted (SIGINT), 143 terminated (SIGTERM)`;
 
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {

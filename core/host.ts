@@ -66,7 +66,8 @@ const DOCKER_SOCKET = '/var/run/docker.sock';
  * leaves running: it is the host's service, not an instance of a run.
  */
 export async function ensureDockerd(log: (line: string) => void): Promise<void> {
-  if (await dockerPing()) return;
+  // DOCKER_HOST names an engine elsewhere (or a socket of the user's): a local dockerd would not be the one used.
+  if (process.env.DOCKER_HOST || (await dockerPing())) return;
   const dockerd = await which('dockerd');
   if (!dockerd || process.getuid?.() !== 0) return;
   mkdirSync('/var/log', { recursive: true });

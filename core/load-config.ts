@@ -24,7 +24,12 @@ export async function loadConfig(path?: string): Promise<{ config: Config; sourc
     const mod = (await import(pathToFileURL(source).href)) as { default?: unknown };
     raw = mod.default;
   } catch (error) {
-    throw new ConfigError(`${source}: could not be loaded: ${(error as Error).message.split('\n')[0]}`);
+    const first = (error as Error).message.split('\n')[0];
+    // A CommonJS config (a folder without "type": "module") resolves `isobench` through node_modules only.
+    const hint = /Cannot find module 'isobench'/.test(first ?? '')
+      ? `; install isobench beside it (npm install --save-dev isobench) or add "type": "module" to the package.json of its folder`
+      : '';
+    throw new ConfigError(`${source}: could not be loaded: ${first}${hint}`);
   }
   if (raw === undefined) throw new ConfigError(`${source}: has no default export (export default defineConfig({...}))`);
   return { config: parseConfig(raw, source), source };

@@ -1,6 +1,6 @@
 import type { Cell, Metric, Results } from './results.ts';
 
-/** The metric each suite's summary row leads with. */
+/** The metric each suite's summary row leads with (the first one measured), shown with its interval. */
 const PRIMARY: Record<Cell['suite'], string[]> = {
   'cold-start': ['ready_ms'],
   memory: ['idle_pss_bytes', 'idle_rss_bytes'],
@@ -8,11 +8,20 @@ const PRIMARY: Record<Cell['suite'], string[]> = {
   density: ['density_count'],
 };
 
+/** Medians shown after the primary metric, where measured. */
+const SECONDARY: Record<Cell['suite'], string[]> = {
+  'cold-start': ['spawned_ms', 'first_output_ms', 'kernel_init_ms', 'banner_ms', 'guest_uptime_at_init_ms', 'pss_at_ready_bytes'],
+  memory: ['idle_rss_bytes', 'min_memory_mib'],
+  throughput: ['latency_p50_us', 'latency_p99_us', 'load_pss_bytes'],
+  density: ['pss_per_instance_bytes', 'start_ms'],
+};
+
 export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '-';
   if (unit === 'ms') return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value >= 100 ? 0 : 1)} ms`;
   if (unit === 'bytes') return `${(value / 2 ** 20).toFixed(1)} MiB`;
-  if (unit === 'us') return value >= 1000 ? `${(value / 1000).toFixed(2)} ms` : `${value.toFixed(0)} µs`;
+  if (unit === 'us') return value >= 1e6 ? `${(value / 1e6).toFixed(2)} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} ms` : `${value.toFixed(0)} µs`;
+  if (Number.isInteger(value)) return `${value} ${unit}`;
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(2)} ${unit}`;
 }
 
@@ -32,10 +41,13 @@ function primaryMetric(cell: Cell): Metric | undefined {
   return cell.metrics.find((m) => m.samples.length);
 }
 
-function phaseLine(cell: Cell): string {
-  const parts = cell.metrics
-    .filter((m) => m.name !== 'ready_ms' && m.name.endsWith('_ms') && m.stats)
-    .map((m) => `${m.name.replace(/_ms$/, '')} ${formatValue(m.stats!.median, m.unit)}`);
+function secondaryLine(cell: Cell, primary: Metric): string {
+  const parts = SECONDARY[cell.suite]
+    .filter((name) => name !== primary.name)
+    .flatMap((name) => cell.metrics.filter((m) => m.name === name && m.stats))
+    .map((m) => `${m.name.replace(/_(ms|us|bytes|mib)$/, '')} ${formatValue(m.stats!.median, m.unit)}`);
+  const stop = (cell.extra as { stopReasonText?: unknown } | undefined)?.stopReasonText;
+  if (typeof stop === 'string') parts.push(`stopped: ${stop}`);
   return parts.length ? `  (${parts.join(', ')})` : '';
 }
 
@@ -57,7 +69,7 @@ export function formatSummary(results: Results): string {
       const value =
         cell.status === 'not-run' || !metric
           ? (cell.reason ?? '')
-          : `${metric.name}: ${formatMetric(metric)}${suite === 'cold-start' ? phaseLine(cell) : ''}` +
+          : `${metric.name}: ${formatMetric(metric)}${secondaryLine(cell, metric)}` +
             (cell.status !== 'ok' && cell.reason ? `  — ${cell.reason}` : '');
       const accel = cell.label.standIn ? `${cell.label.accelerator.kind} (stand-in)` : cell.label.accelerator.kind;
       rows.push([cell.workload, cell.runner, accel, cell.status, value]);

@@ -6,7 +6,7 @@ import type { Instance, MemorySample } from '../runners/types.ts';
 import { buildCell, cellLabel, metricFromTrials, trialError, type MetricSpec } from './cell.ts';
 import { ramp, type RampRecord } from './density-ramp.ts';
 import { STOP_REASON_TEXT } from './density-rules.ts';
-import { processExists } from './instance.ts';
+import { processAlive } from '../core/processes.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
 const DENSITY_COUNT: MetricSpec = { name: 'density_count', unit: 'instances', direction: 'higher' };
@@ -63,7 +63,7 @@ async function stopAndVerify(instances: ReadonlyMap<number, Instance>): Promise<
     const outcome = stopped[n]!;
     if (outcome.status === 'rejected') leftovers.push(`${instance.id}: stop failed: ${String(outcome.reason)}`);
     else if (await instance.alive()) leftovers.push(`${instance.id}: still alive after stop`);
-    else if (instance.pid !== undefined && processExists(instance.pid)) leftovers.push(`${instance.id}: host pid ${instance.pid} still exists`);
+    else if (instance.pid !== undefined && processAlive(instance.pid)) leftovers.push(`${instance.id}: host pid ${instance.pid} still exists`);
   }
   return leftovers;
 }

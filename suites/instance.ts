@@ -18,12 +18,3 @@ export async function withInstance<T>(
   }
 }
 
-/** Whether a host process still exists (signal 0 checks without sending anything). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -69,13 +69,14 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
       const values = throughputValues(result, memory.samples);
       const flags = loadFlags(result, target.kind === 'http' ? target.pipelining : undefined);
       if (memory.error) flags.push(`memory could not be read under load: ${memory.error}`);
-      if (!aliveAfter) flags.push('the instance was no longer alive after the load');
       const { latency, ...summary } = result;
       const detail = { load: summary, latencyHistogram: latency, memoryUnderLoad: memory.samples, flags };
       const phases = { requested: 0, ...instance.phases };
       const note = connectionNote(result);
-      if (result.ok === 0) {
-        const reason = `no operation succeeded under load${flags.length ? `: ${flags.join('; ')}` : ''}`;
+      // A run whose instance died measured the death, not the platform: it is a failed trial, never a sample.
+      if (result.ok === 0 || !aliveAfter) {
+        const what = aliveAfter ? 'no operation succeeded under load' : 'the instance was no longer alive after the load';
+        const reason = `${what}${flags.length ? `: ${flags.join('; ')}` : ''}`;
         return { trial: { index, warmup: false, ok: false, startedAt, phases, values, error: { reason }, detail }, flags: [] };
       }
       return { trial: { index, warmup: false, ok: true, startedAt, phases, values, detail }, flags, ...(note ? { note } : {}) };

@@ -18,7 +18,8 @@ import { docker, dockerAvailability } from '../../runners/docker.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
 import { TrialFailure, type Instance } from '../../runners/types.ts';
-import { processAlive, scratchDir } from './qemu-helpers.ts';
+import { scratchDir } from './qemu-helpers.ts';
+import { processAlive } from '../../core/processes.ts';
 
 const run = promisify(execFile);
 const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url));

@@ -24,15 +24,5 @@ export function scratchDir(name: string): () => string {
   };
 }
 
-/** Whether a process with `pid` still exists: after a stop, the QEMU must be gone, not merely untracked. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** QEMU's command line as the kernel sees it: what was really launched. */
 export const qemuArgv = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');

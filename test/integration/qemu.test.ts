@@ -10,7 +10,8 @@ import { decideAccelerator, DEBUG_EXIT_DEVICE, kvmDeviceProblem, probeAccelerato
 import type { QemuSpec } from '../../runners/qemu/args.ts';
 import { ConsoleWaitError } from '../../runners/qemu/console.ts';
 import { launchQemu } from '../../runners/qemu/launch.ts';
-import { processAlive, qemuArgv, scratchDir } from './qemu-helpers.ts';
+import { qemuArgv, scratchDir } from './qemu-helpers.ts';
+import { processAlive } from '../../core/processes.ts';
 
 const run = promisify(execFile);
 

@@ -15,7 +15,8 @@ import { launchQemu } from '../../runners/qemu/launch.ts';
 import { TrialFailure, type Instance } from '../../runners/types.ts';
 import { createUnikraftRunner } from '../../runners/unikraft.ts';
 import { GREETING, multibootElf32, multibootElf64 } from '../tiny-kernels.ts';
-import { processAlive, qemuArgv, scratchDir } from './qemu-helpers.ts';
+import { qemuArgv, scratchDir } from './qemu-helpers.ts';
+import { processAlive } from '../../core/processes.ts';
 
 const cacheDir = resolve('.isobench/cache');
 const httpHello = WORKLOADS['http-hello'];
