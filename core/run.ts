@@ -78,6 +78,8 @@ export async function runBench(opts: RunOptions): Promise<number> {
   const config = resolveRunConfig(loaded, opts);
   const runnerNames = selectedRunners(config, opts.runners);
   await checkRunInputs(config, runnerNames, source);
+  // Read first: a baseline that cannot be gated against must not cost a whole run to find out.
+  const baseline = opts.baseline && opts.gate ? await readResults(opts.baseline) : undefined;
   const startedAt = new Date();
   const folder = await createRunFolder(config.testbed.outDir, startedAt);
   const cacheDir = resolve(config.testbed.cacheDir);
@@ -172,7 +174,7 @@ export async function runBench(opts: RunOptions): Promise<number> {
   if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   if (stoppedBy instanceof Interrupted) return stoppedBy.exitCode;
   if (stoppedBy !== undefined) throw stoppedBy;
-  if (opts.baseline && opts.gate) return gateResults(await readResults(opts.baseline), results, config.gates, folder);
+  if (baseline) return gateResults(baseline, results, config.gates, folder);
   return ExitCode.Ok;
 
   async function measureCell(suiteName: SuiteName, workload: Workload, name: RunnerName, runner?: Runner): Promise<Cell> {
