@@ -25,5 +25,8 @@ export async function processMemory(pid: number): Promise<ProcessMemory> {
   ]);
   const r = parseKbFields(rollup);
   const s = parseKbFields(status);
-  return { rssBytes: r.Rss ?? s.VmRSS ?? 0, pssBytes: r.Pss ?? 0, peakRssBytes: s.VmHWM ?? 0 };
+  const rssBytes = r.Rss ?? s.VmRSS ?? 0;
+  // The two files are read at different instants: a process still growing can show an Rss above the VmHWM read
+  // a moment earlier, and the peak is never below what is resident now.
+  return { rssBytes, pssBytes: r.Pss ?? 0, peakRssBytes: Math.max(s.VmHWM ?? 0, rssBytes) };
 }

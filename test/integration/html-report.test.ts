@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResults, type Results } from '../../core/results.ts';
 import { writeReports } from '../../reports/write.ts';
 import { fixtureResults } from '../fixtures-results/build.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../../core/host.ts';
+import { readResults } from '../../core/results-io.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
@@ -117,6 +121,19 @@ describe.skipIf(skip)(`HTML report in Chromium${skip ? ` (skipped: ${CHROMIUM} i
       fixtureResults({ seed: 2, accelerator: 'kvm', commit: 'fedcba9876543210fedcba9876543210fedcba98' }),
     ]);
     expect(problems).toEqual([]);
+    for (const c of canvases) expect(c.dataPixels, `${c.id} shows no data`).toBeGreaterThan(50);
+  });
+
+  it('renders the report of a real quick run (containers, cold start and memory) with every chart drawn', async () => {
+    const out = join(dir, 'real-run');
+    const args = ['--import', 'tsx', 'core/cli.ts', 'run', '--quick', '--runner', 'container', '--workload', 'http-hello',
+      '--suite', 'cold-start,memory', '--no-install', '--out', out];
+    await promisify(execFile)(process.execPath, args, { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
+    const results = await readResults(join(out, 'latest', 'results.json'));
+    expect(results.cells.map((c) => c.status)).toEqual(['ok', 'ok']);
+    const { problems, canvases } = await open('real-run', [results]);
+    expect(problems).toEqual([]);
+    expect(canvases.length).toBeGreaterThanOrEqual(2);
     for (const c of canvases) expect(c.dataPixels, `${c.id} shows no data`).toBeGreaterThan(50);
   });
 });
