@@ -65,7 +65,7 @@ export async function prepareHost(
   }
 
   const qemuAccel = QEMU_RUNNERS.map((r) => accelerators[r]).find((a) => a.kind !== 'none');
-  const environment = await collectEnvironment(qemuAccel ?? CONTAINER_ACCEL, docker);
+  const environment = await collectEnvironment(qemuAccel ?? { kind: 'none', reason: 'no VM or unikernel in this run' }, docker);
   const problems = Object.entries(runnerProblems).map(([runner, problem]) => `${runner}: ${problem}`);
   return {
     environment,

@@ -68,7 +68,7 @@ export function sourceNotices(sources: readonly SourceView[]): Notice[] {
           `not representative either. Reason: ${accel.reason}`,
       });
     } else if (accel.kind === 'none') {
-      notices.push({ level: 'warning', text: `${prefix(s)}no accelerator for VMs: ${accel.reason}` });
+      notices.push({ level: 'info', text: `${prefix(s)}no accelerator for VMs: ${accel.reason}` });
     }
     if (s.partial) {
       notices.push({
