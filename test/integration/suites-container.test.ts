@@ -6,7 +6,7 @@ import { dockerAvailability } from '../../runners/docker.ts';
 import { densitySuite } from '../../suites/density.ts';
 import { memorySuite } from '../../suites/memory.ts';
 import { throughputSuite } from '../../suites/throughput.ts';
-import { cacheDir, expectNothingLeft, metric, ourContainers, quickConfig, runSuite } from './suites-helpers.ts';
+import { cacheDir, expectDensityAbortStopsAll, expectNothingLeft, metric, ourContainers, quickConfig, runSuite } from './suites-helpers.ts';
 
 const runner = createContainerRunner({ cacheDir });
 
@@ -110,16 +110,7 @@ describe('density suite on containers (quick)', () => {
   });
 
   it('stops every container when aborted mid-ramp', async () => {
-    const controller = new AbortController();
-    const running = runSuite(densitySuite, runner, WORKLOADS['http-hello'], quickConfig(), controller.signal);
-    // Abort once three containers exist (two ready, one starting at least): all must be stopped.
-    const poll = setInterval(async () => {
-      if ((await ourContainers()).length >= 3) controller.abort(new Error('test interrupt'));
-    }, 200);
-    const { cell } = await running.finally(() => clearInterval(poll));
-    expect(cell.status).toBe('partial');
-    expect((cell.extra as Record<string, any>).stopReason).toBe('aborted');
-    expect(cell.trials.filter((t) => t.ok).length).toBeGreaterThanOrEqual(2);
-    await expectNothingLeft();
+    // Three containers exist: two ready, one starting at least.
+    await expectDensityAbortStopsAll(runner, async () => (await ourContainers()).length >= 3);
   });
 });

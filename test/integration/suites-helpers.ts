@@ -7,7 +7,8 @@ import { cellSchema, type Cell } from '../../core/results.ts';
 import { docker } from '../../runners/docker.ts';
 import type { Progress, Suite, SuiteContext } from '../../suites/types.ts';
 import type { Runner } from '../../runners/types.ts';
-import type { Workload } from '../../fixtures/workloads.ts';
+import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
+import { densitySuite } from '../../suites/density.ts';
 
 /** The cache `npm run bench` uses, so nothing is built twice. */
 export const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url));
@@ -76,4 +77,21 @@ export async function expectNothingLeft(): Promise<void> {
   expect(liveInstances()).toEqual([]);
   expect(await childProcesses()).toEqual([]);
   expect(await ourContainers()).toEqual([]);
+}
+
+/**
+ * Runs the density suite on http-hello and aborts it once `enough()` says so (polled every 200 ms): the cell must be
+ * partial, keep the instances that were up, and nothing may be left running, also the instance still starting.
+ */
+export async function expectDensityAbortStopsAll(runner: Runner, enough: () => Promise<boolean>): Promise<void> {
+  const controller = new AbortController();
+  const running = runSuite(densitySuite, runner, WORKLOADS['http-hello'], quickConfig(), controller.signal);
+  const poll = setInterval(async () => {
+    if (await enough()) controller.abort(new Error('test interrupt'));
+  }, 200);
+  const { cell } = await running.finally(() => clearInterval(poll));
+  expect(cell.status).toBe('partial');
+  expect((cell.extra as Record<string, unknown>).stopReason).toBe('aborted');
+  expect(cell.trials.filter((t) => t.ok).length).toBeGreaterThanOrEqual(2);
+  await expectNothingLeft();
 }

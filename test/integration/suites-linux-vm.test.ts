@@ -8,7 +8,7 @@ import { densitySuite } from '../../suites/density.ts';
 import type { MinMemoryExtra } from '../../suites/min-memory.ts';
 import { memorySuite } from '../../suites/memory.ts';
 import { throughputSuite } from '../../suites/throughput.ts';
-import { cacheDir, childProcesses, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
+import { cacheDir, childProcesses, expectDensityAbortStopsAll, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 
 // Under TCG a VM takes seconds to boot and the bisection and the density ramp boot many of them.
 const LONG = 900_000;
@@ -118,18 +118,8 @@ describe('density suite on Linux VMs (quick)', () => {
   it(
     'stops every VM, also the one booting, when aborted mid-ramp',
     async () => {
-      const controller = new AbortController();
-      const running = runSuite(densitySuite, runner, WORKLOADS['http-hello'], quickConfig(), controller.signal);
-      // Abort once three QEMU processes exist (two ready, one booting at least).
-      const poll = setInterval(async () => {
-        const qemus = (await childProcesses()).filter((p) => p.includes('qemu-system'));
-        if (qemus.length >= 3) controller.abort(new Error('test interrupt'));
-      }, 200);
-      const { cell } = await running.finally(() => clearInterval(poll));
-      expect(cell.status).toBe('partial');
-      expect((cell.extra as Record<string, any>).stopReason).toBe('aborted');
-      expect(cell.trials.filter((t) => t.ok).length).toBeGreaterThanOrEqual(2);
-      await expectNothingLeft();
+      // Three QEMU processes exist: two ready, one booting at least.
+      await expectDensityAbortStopsAll(runner, async () => (await childProcesses()).filter((p) => p.includes('qemu-system')).length >= 3);
     },
     LONG,
   );
