@@ -103,6 +103,22 @@ const baseOptions = (title: string, logY = false) => ({
   },
 });
 
+/** A scatter chart's config: points (or lines through them) over a linear x axis of the caller's. */
+function scatterConfig(
+  datasets: ChartConfiguration<'scatter'>['data']['datasets'],
+  yTitle: string,
+  logY: boolean,
+  x: Record<string, unknown>,
+  plugins?: Record<string, unknown>,
+): ChartConfiguration<'scatter'> {
+  const options = baseOptions(yTitle, logY);
+  return {
+    type: 'scatter',
+    data: { datasets },
+    options: { ...options, scales: { ...options.scales, x: { type: 'linear', ...x } }, ...(plugins ? { plugins } : {}) },
+  };
+}
+
 /** Every trial's value per lane, in trial order from left to right, with the median and its interval. */
 function sampleStrip(id: string, workload: WorkloadView, metricName: string): ChartSpec | null {
   const lanes = workload.lanes.filter((l) => metricOf(l, metricName)?.samples.length);
@@ -127,7 +143,6 @@ function sampleStrip(id: string, workload: WorkloadView, metricName: string): Ch
       pointStyle: SOURCE_POINT_STYLES[lane.source % SOURCE_POINT_STYLES.length],
     };
   });
-  const options = baseOptions(`${unit}${logY ? ' (log scale)' : ''}`, logY);
   return {
     id,
     title: `${friendlyName(metricName)}: every trial`,
@@ -135,18 +150,13 @@ function sampleStrip(id: string, workload: WorkloadView, metricName: string): Ch
       'Each point is one trial (left to right in trial order). The bar is the median, the bracket its confidence ' +
       `interval (order statistics; level in the table).${logY ? ' Logarithmic axis: the runners differ by more than 30×.' : ''}`,
     tickLabels: lanes.map((l) => l.name),
-    config: {
-      type: 'scatter',
-      data: { datasets },
-      options: {
-        ...options,
-        scales: {
-          ...options.scales,
-          x: { type: 'linear', min: -0.5, max: lanes.length - 0.5, ticks: { stepSize: 1 }, grid: { display: false } },
-        },
-        plugins: { legend: { display: false }, marks: { items: marks } },
-      },
-    },
+    config: scatterConfig(
+      datasets,
+      `${unit}${logY ? ' (log scale)' : ''}`,
+      logY,
+      { min: -0.5, max: lanes.length - 0.5, ticks: { stepSize: 1 }, grid: { display: false } },
+      { legend: { display: false }, marks: { items: marks } },
+    ),
     table: { kind: 'metrics', metrics: [metricName] },
     height: CHART_HEIGHT,
   };
@@ -336,22 +346,14 @@ function densityCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
           showLine: true,
         })),
     );
-    const options = baseOptions(unit || field);
     charts.push({
       id: `${prefix}-curve-${field}`,
       title: `${friendlyName(field)}, by instance`,
       caption: 'One point per instance, in the order they were started: the n-th started with n-1 already running.',
-      config: {
-        type: 'scatter',
-        data: { datasets },
-        options: {
-          ...options,
-          scales: {
-            ...options.scales,
-            x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'n-th instance started' } },
-          },
-        },
-      },
+      config: scatterConfig(datasets, unit || field, false, {
+        beginAtZero: true,
+        title: { display: true, text: 'n-th instance started' },
+      }),
       table: { kind: 'curves', field },
       height: CHART_HEIGHT,
     });

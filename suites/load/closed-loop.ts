@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Tally } from './tally.ts';
+import { Tally } from './tally.ts';
+import type { PhaseRunner } from './phases.ts';
 
 /** One operation of a client's fixed mix. */
 export interface Operation {
@@ -56,4 +57,20 @@ export async function closedLoop(
   timer.abort();
   open = false;
   return { timeouts: drained ? 0 : outstanding };
+}
+
+/** The phases of a closed-loop load over `clients` open connections, each phase tallied afresh. */
+export function closedLoopPhases(
+  clients: number,
+  next: (client: number, i: number) => Operation,
+  close: () => Promise<void>,
+): PhaseRunner {
+  return {
+    async phase(durationMs) {
+      const tally = new Tally();
+      const { timeouts } = await closedLoop(clients, durationMs, next, tally);
+      return { tally, timeouts };
+    },
+    close,
+  };
 }

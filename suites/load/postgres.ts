@@ -1,8 +1,7 @@
 import pg from 'pg';
-import { closedLoop, type Operation } from './closed-loop.ts';
+import { closedLoopPhases, type Operation } from './closed-loop.ts';
 import type { LoadTarget } from './protocol.ts';
 import type { PhaseRunner } from './phases.ts';
-import { Tally } from './tally.ts';
 
 /** Rows of the table the point reads and updates go to: small enough to stay in shared_buffers everywhere. */
 export const PG_ROWS = 1_000;
@@ -72,14 +71,7 @@ export async function postgresLoad(target: Extract<LoadTarget, { kind: 'postgres
         };
     }
   };
-  return {
-    async phase(durationMs) {
-      const tally = new Tally();
-      const { timeouts } = await closedLoop(clients.length, durationMs, mix, tally);
-      return { tally, timeouts };
-    },
-    async close() {
-      await Promise.allSettled(clients.map((c) => c.end()));
-    },
-  };
+  return closedLoopPhases(clients.length, mix, async () => {
+    await Promise.allSettled(clients.map((c) => c.end()));
+  });
 }

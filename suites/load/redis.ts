@@ -1,7 +1,6 @@
 import { createClient } from 'redis';
-import { closedLoop, type Operation } from './closed-loop.ts';
+import { closedLoopPhases, type Operation } from './closed-loop.ts';
 import type { LoadTarget } from './protocol.ts';
-import { Tally } from './tally.ts';
 import type { PhaseRunner } from './phases.ts';
 
 /** Keys per client: SET/GET touch a small, fixed working set, as a cache's hot keys would. */
@@ -41,14 +40,7 @@ export async function redisLoad(target: Extract<LoadTarget, { kind: 'redis' }>):
         return { kind: 'GET', run: () => client.get(key) };
     }
   };
-  return {
-    async phase(durationMs) {
-      const tally = new Tally();
-      const { timeouts } = await closedLoop(clients.length, durationMs, mix, tally);
-      return { tally, timeouts };
-    },
-    async close() {
-      for (const client of clients) client.destroy();
-    },
-  };
+  return closedLoopPhases(clients.length, mix, async () => {
+    for (const client of clients) client.destroy();
+  });
 }
