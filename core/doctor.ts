@@ -22,8 +22,16 @@ export async function doctor(opts: { configPath?: string; install: boolean }): P
     ['accelerator', `${env.accelerator.kind}: ${env.accelerator.reason}`],
     ['harness', `isobench ${env.harness.version} at ${env.harness.commit}${env.harness.dirty ? ' (uncommitted changes)' : ''}`],
   ];
+  const images = Object.keys(config.runners.unikraft.images);
   for (const runner of RUNNER_NAMES) {
-    rows.push([`runner ${runner}`, host.runnerProblems[runner] ? `cannot run: ${host.runnerProblems[runner]}` : 'ready']);
+    const problem = host.runnerProblems[runner];
+    const ready =
+      runner === 'unikraft'
+        ? images.length
+          ? `ready, images for ${images.join(', ')}`
+          : 'ready, but no image is configured: its cells will say "not run" (see docs/unikraft.md)'
+        : 'ready';
+    rows.push([`runner ${runner}`, problem ? `cannot run: ${problem}` : ready]);
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) log(`${k.padEnd(width)}  ${v}`);
