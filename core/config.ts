@@ -88,6 +88,8 @@ const memory = z.strictObject({
 const throughput = z.strictObject({
   connections: positiveInt.max(1_000).default(10),
   durationS: positiveInt.max(600).default(10),
+  /** Load before each measured phase, discarded: connections opened, server caches and the guest's page cache warm. */
+  warmupS: nonNegativeInt.max(600).default(1),
   pipelining: positiveInt.max(100).default(1),
   /** Load runs per cell, each one sample; the gate needs at least gates.minSamples. */
   repetitions: positiveInt.default(5),

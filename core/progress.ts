@@ -12,13 +12,18 @@ export function formatDuration(ms: number): string {
  * Progress on stderr (stdout may carry `--json`). On a TTY one live line is redrawn: cell, step i/N, elapsed in the
  * cell and an estimate from the mean step time so far. Elsewhere (CI logs, pipes) each step is one plain line.
  */
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, now = () => Date.now()): Progress {
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  now = () => Date.now(),
+): Progress & { cell(index: number, total: number): void } {
   const live = Boolean(stream.isTTY);
   let scope = '';
   let steps = 0;
   let cellStart = 0;
   const runStart = now();
   let lineShown = false;
+  /** "cell 3/12 ": where the run stands among all its cells (suite × workload × runner). */
+  let cellOf = '';
 
   const clearLine = () => {
     if (live && lineShown) stream.write('\r\x1b[K');
@@ -26,8 +31,11 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, now 
   };
 
   return {
+    cell(index: number, total: number) {
+      cellOf = `cell ${index}/${total} `;
+    },
     begin(s: { suite: SuiteName; workload: string; runner: RunnerName }, n: number) {
-      scope = `[${s.suite}] ${s.workload} on ${s.runner}`;
+      scope = `${cellOf}[${s.suite}] ${s.workload} on ${s.runner}`;
       steps = n;
       cellStart = now();
       if (!live) stream.write(`${scope}: ${n} steps\n`);

@@ -13,8 +13,6 @@ import type { Suite, SuiteContext } from './types.ts';
 
 type ThroughputSettings = Config['suite']['throughput'];
 
-/** Discarded before each measured phase: connections opened, server caches and the guest's page cache warm. */
-export const WARMUP_S = 1;
 /** How often the instance's memory is read during the measured phase. */
 const MEMORY_SAMPLE_INTERVAL_MS = 500;
 
@@ -56,7 +54,7 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
   try {
     return await withInstance(ctx, { readyTimeoutMs }, async (instance) => {
       const target = loadTarget(ctx.workload, instance.endpoint, settings);
-      const spec: LoadSpec = { ...target, warmupS: WARMUP_S, durationS: settings.durationS };
+      const spec: LoadSpec = { ...target, warmupS: settings.warmupS, durationS: settings.durationS };
       const sampler = memorySampler(instance, MEMORY_SAMPLE_INTERVAL_MS);
       let result: LoadResult;
       let memory: Awaited<ReturnType<typeof sampler.stop>>;
@@ -124,7 +122,7 @@ export const throughputSuite: Suite = {
     const metrics = throughputMetrics(ctx.workload.probe.kind).map((spec) => metricFromTrials(spec, trials, flags));
     const notes = [
       describeLoad(ctx.workload.probe.kind, settings),
-      `${settings.repetitions} repetition(s) of ${settings.durationS} s after a ${WARMUP_S} s warm-up, a fresh instance for each`,
+      `${settings.repetitions} repetition(s) of ${settings.durationS} s after a ${settings.warmupS} s warm-up, a fresh instance for each`,
       'load generator: a separate Node.js process on the same host (its CPU use is recorded per repetition)',
       `memory under load: peak of instance memory read every ${MEMORY_SAMPLE_INTERVAL_MS} ms during the measured phase`,
       ...connectionNotes,
