@@ -3,16 +3,29 @@ import Docker from 'dockerode';
 /** The one Docker client of the process (DOCKER_HOST when set, else /var/run/docker.sock). */
 export const docker = new Docker();
 
+/** A healthy engine answers /version in milliseconds; a frozen one must not hang the preflight. */
+const VERSION_TIMEOUT_MS = 10_000;
+
 export type DockerAvailability = { ok: true; version: string } | { ok: false; reason: string; fix: string };
 
 /** Whether the Docker engine answers (the shared client's unless another is given), and if not, why and what to do. */
 export async function dockerAvailability(client: Docker = docker): Promise<DockerAvailability> {
   try {
-    const version = await client.version();
+    // dockerode passes `abortSignal` on to the request; its type declarations leave the option out.
+    const versionOf = client.version as unknown as (opts: { abortSignal: AbortSignal }) => Promise<Docker.DockerVersion>;
+    const version = await versionOf.call(client, { abortSignal: AbortSignal.timeout(VERSION_TIMEOUT_MS) });
     return { ok: true, version: version.Version };
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { address?: string };
-    const where = e.address ?? process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+    const modem = client.modem as { socketPath?: string; host?: string; port?: string | number };
+    const where = e.address ?? modem.socketPath ?? (modem.host ? `${modem.host}:${modem.port}` : '/var/run/docker.sock');
+    if (e.name === 'AbortError' || e.name === 'TimeoutError') {
+      return {
+        ok: false,
+        reason: `the Docker engine at ${where} did not answer within ${VERSION_TIMEOUT_MS / 1000} s`,
+        fix: 'check dockerd (docker version; its log), restart it if it hangs',
+      };
+    }
     switch (e.code) {
       case 'ENOENT':
         return {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Socket } from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
@@ -79,6 +80,21 @@ describe('Docker unreachable', () => {
       reason: 'the Docker socket /nonexistent/docker.sock does not exist',
       fix: 'install Docker (apt-get install docker.io) and start dockerd (systemctl start docker, or run dockerd)',
     });
+  });
+
+  it('an engine that accepts the connection but never answers is reported, not waited for', async () => {
+    // A socket that takes the request and says nothing: a frozen dockerd as the client sees it.
+    const socketPath = join(work, 'frozen-docker.sock');
+    const held: Socket[] = [];
+    const frozen = createServer((connection) => held.push(connection));
+    await new Promise<void>((resolve) => frozen.listen(socketPath, resolve));
+    try {
+      const availability = await dockerAvailability(new Docker({ socketPath }));
+      expect(availability).toMatchObject({ ok: false, reason: `the Docker engine at ${socketPath} did not answer within 10 s` });
+    } finally {
+      for (const connection of held) connection.destroy();
+      await new Promise((resolve) => frozen.close(resolve));
+    }
   });
 
   it('a run that only has the container runner stops at the start with exit code 3 and the fix', async () => {
