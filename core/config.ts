@@ -17,7 +17,7 @@ const machine = z.enum(['pc', 'microvm']);
 const accel = z.enum(['auto', 'kvm', 'tcg']);
 
 /** One Unikraft image for one workload: what the user built with kraft or by hand. */
-const unikraftImage = z.strictObject({
+export const unikraftImageSchema = z.strictObject({
   /** Path to the Unikraft kernel image (ELF, or the `.dbg`-less image kraft leaves in `.unikraft/build/`). */
   kernel: z.string().min(1),
   /** A cpio initrd, or `workload-rootfs` to pack the workload's own rootfs (app-elfloader images). */
@@ -35,7 +35,7 @@ const unikraftImage = z.strictObject({
   /** Set only for a non-Unikraft kernel booted through this runner by the tests; it is labelled as such. */
   standIn: z.string().min(1).optional(),
 });
-export type UnikraftImageConfig = z.infer<typeof unikraftImage>;
+export type UnikraftImageConfig = z.infer<typeof unikraftImageSchema>;
 
 const runnersSchema = z.strictObject({
   container: z
@@ -58,7 +58,12 @@ const runnersSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       accel: accel.default('auto'),
-      images: z.partialRecord(z.enum(WORKLOAD_NAMES), unikraftImage).default({}),
+      /**
+       * An app-elfloader kernel (file, or the kraft project folder that built it): every workload without an image of
+       * its own in `images` runs on it, with its own rootfs as the initrd and guest memory sized from that cpio.
+       */
+      elfloader: z.string().min(1).optional(),
+      images: z.partialRecord(z.enum(WORKLOAD_NAMES), unikraftImageSchema).default({}),
     })
     .prefault({}),
 });

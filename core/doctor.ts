@@ -3,6 +3,8 @@ import { RUNNER_NAMES } from './config.ts';
 import { loadConfig } from './load-config.ts';
 import { prepareHost } from './preflight.ts';
 import { ExitCode } from './exit-codes.ts';
+import { workload } from '../fixtures/workloads.ts';
+import { createRunner } from '../runners/index.ts';
 
 const GiB = 2 ** 30;
 
@@ -22,18 +24,31 @@ export async function doctor(opts: { configPath?: string; install: boolean }): P
     ['accelerator', `${env.accelerator.kind}: ${env.accelerator.reason}`],
     ['harness', `isobench ${env.harness.version} at ${env.harness.commit}${env.harness.dirty ? ' (uncommitted changes)' : ''}`],
   ];
-  const images = Object.keys(config.runners.unikraft.images);
+  const cacheDir = resolve(config.testbed.cacheDir);
   for (const runner of RUNNER_NAMES) {
     const problem = host.runnerProblems[runner];
-    const ready =
-      runner === 'unikraft'
-        ? images.length
-          ? `ready, images for ${images.join(', ')}`
-          : 'ready, but no image is configured: its cells will say "not run" (see docs/unikraft.md)'
-        : 'ready';
-    rows.push([`runner ${runner}`, problem ? `cannot run: ${problem}` : ready]);
+    rows.push([`runner ${runner}`, problem ? `cannot run: ${problem}` : await workloadsServed(runner)]);
+  }
+
+  /** Which of the config's workloads `name` can run, and why not the others (e.g. which a Unikraft image serves). */
+  async function workloadsServed(name: (typeof RUNNER_NAMES)[number]): Promise<string> {
+    const runner = createRunner(name, { config, cacheDir, accelerator: host.accelerators[name] });
+    const can: string[] = [];
+    // Workloads that cannot run for the same reason share one line (with the name as <workload>).
+    const cannot = new Map<string, string[]>();
+    for (const w of config.workloads) {
+      const availability = await runner.availability(workload(w));
+      if (availability.ok) {
+        can.push(w);
+        continue;
+      }
+      const why = `${availability.reason} (${availability.fix})`.replaceAll(w, '<workload>');
+      cannot.set(why, [...(cannot.get(why) ?? []), w]);
+    }
+    const ready = can.length ? `ready for ${can.join(', ')}` : 'ready, but for none of the workloads';
+    return [ready, ...[...cannot].map(([why, names]) => `  not ${names.join(', ')}: ${why}`)].join('\n');
   }
   const width = Math.max(...rows.map(([k]) => k.length));
-  for (const [k, v] of rows) log(`${k.padEnd(width)}  ${v}`);
+  for (const [k, v] of rows) log(`${k.padEnd(width)}  ${v.replaceAll('\n', `\n${' '.repeat(width + 2)}`)}`);
   return host.anyRunnable ? ExitCode.Ok : ExitCode.HostNotReady;
 }

@@ -148,7 +148,7 @@ function startVm(w: Workload, p: Prepared, config: LinuxVmConfig, accel: 'kvm' |
       guestPort: w.port,
       failure: { pattern: FAILURE },
       async afterSpawn({ qemu, instance, requested, remaining, signal }) {
-        const init = await qemu.console.waitFor(INIT_MARKER, { timeoutMs: remaining(), signal });
+        const init = await qemu.console.waitFor(INIT_MARKER, { timeoutMs: remaining(), signal, what: 'init started (its ISOBENCH-INIT line)' });
         instance.phases.firstOutput = (qemu.console.firstByteAt ?? init.at) - requested;
         instance.phases.kernelInit = init.at - requested;
         instance.guestUptimeAtInitS = Number(init.match[1]);

@@ -29,7 +29,19 @@ export interface UnikraftNetwork {
   ipv4?: { address: string; netmask: string; gateway: string };
 }
 
-export type ProblemKind = 'needs-rdseed' | 'out-of-memory' | 'nic-not-attached' | 'crash' | 'init-failed';
+export type ProblemKind =
+  | 'needs-rdseed'
+  | 'out-of-memory'
+  | 'nic-not-attached'
+  | 'not-pie'
+  | 'no-fork'
+  | 'runs-as-root'
+  | 'not-implemented'
+  | 'missing-library'
+  | 'elf-load-failed'
+  | 'app-refused'
+  | 'crash'
+  | 'init-failed';
 
 /** A console line that tells why a guest cannot serve; `line` is quoted in the failure reason. */
 export interface ConsoleProblem {
@@ -72,7 +84,11 @@ const ART_BANNER_MAX_LINES = 10;
 
 const LISTENING = /\blistening on (?:port )?(\d{1,5})\b/i;
 
-/** Problem rules, most telling first: `primaryProblem` prefers an earlier rule to a later one. */
+/**
+ * Problem rules, most telling first: `primaryProblem` prefers an earlier rule to a later one. Each pattern is checked
+ * against the real transcripts in ../shared/unikraft (test/unikraft-console.test.ts), including the healthy ones, whose
+ * harmless lines (`ERR: ... Ignore updating resource 7`, strace's `= Function not implemented (-38)`) match none.
+ */
 const PROBLEM_RULES: ReadonlyArray<{ kind: ProblemKind; pattern: RegExp }> = [
   { kind: 'needs-rdseed', pattern: /Could not initialize the HWRNG/ },
   {
@@ -81,6 +97,18 @@ const PROBLEM_RULES: ReadonlyArray<{ kind: ProblemKind; pattern: RegExp }> = [
       /Allocation of virtqueue failed|Failed to create the virtqueue: -12\b|posix_memalign\([^)]*\) failed|Cannot allocate memory|Failed to create socket: 105\b|\b[Oo]ut of memory\b/,
   },
   { kind: 'nic-not-attached', pattern: /Failed to attach network device \d+ to lwIP/ },
+  { kind: 'not-pie', pattern: /ELF executable is not position-independent/ },
+  // Unikraft's own refusal, nginx's worker spawn (its first step after fork fails), and a plain fork error.
+  {
+    kind: 'no-fork',
+    pattern: /Cloning thread without CLONE_VM|failed while spawning "[^"]*"|\bfork(?:\(\))?(?: failed)?: (?:Invalid argument|Operation not supported|Function not implemented)/,
+  },
+  { kind: 'runs-as-root', pattern: /"root" execution of the PostgreSQL server is not permitted/ },
+  // PostgreSQL's FATAL line for shmget; strace's own "= Function not implemented" lines are not failures.
+  { kind: 'not-implemented', pattern: /FATAL: .*Function not implemented|\[emerg\].*\(38: Function not implemented\)/ },
+  { kind: 'missing-library', pattern: /error while loading shared libraries: .*No such file or directory/ },
+  { kind: 'elf-load-failed', pattern: /Parsing of ELF image failed|ERR:\s+\[appelfloader\]/ },
+  { kind: 'app-refused', pattern: /\[emerg\]/ },
   { kind: 'crash', pattern: /\bCRIT: / },
   { kind: 'init-failed', pattern: /Init function at \S+ returned error -?\d+/ },
 ];
@@ -98,10 +126,15 @@ export const PROBLEM_PATTERN = new RegExp(PROBLEM_RULES.map((r) => `(?:${r.patte
 export const BANNER_PATTERN =
   /Powered by Unikraft \S+ \([^)]+\)|(?:Powered by|Welcome to)[^\n]*\n(?:[^\n]*\n){0,10}?[ \t]+[A-Z][A-Za-z]+ \d+\.\d+(?:\.\d+)?\S*[ \t]*\r?\n/;
 
+// Consoles recorded through `cat -v` spell control bytes in caret notation: ^[ is ESC, ^M a CR, ^@ a NUL.
+const CARET_NOTATION = /\^([[M@])/g;
+const CARET_BYTES: Record<string, string> = { '[': '\x1b', M: '\r', '@': '\0' };
+
 /** The console as printable lines: escapes and control bytes removed, CR/LF/CRLF as line ends, blank lines dropped. */
 export function consoleLines(raw: string): string[] {
   const lines: string[] = [];
-  for (const rawLine of raw.replace(ESCAPES, '').split(/\r\n|\n|\r/)) {
+  const bytes = raw.replace(CARET_NOTATION, (_, c: string) => CARET_BYTES[c]!);
+  for (const rawLine of bytes.replace(ESCAPES, '').split(/\r\n|\n|\r/)) {
     const line = rawLine.replace(CONTROL, '').trimEnd();
     const prefix = FIRMWARE_PREFIX.exec(line);
     if (prefix) {
@@ -195,12 +228,22 @@ export interface ProblemContext {
   workload: string;
   accel: 'kvm' | 'tcg';
   memoryMiB: number;
+  /** The config key that sets this guest's memory; `runners.unikraft.images.<workload>.memoryMiB` when absent. */
+  memoryKey?: string;
+}
+
+/** A quoted console line is cut here: a reason stays one readable sentence. */
+const MAX_QUOTED_CHARS = 200;
+
+function quote(line: string): string {
+  const cut = line.length > MAX_QUOTED_CHARS ? `${line.slice(0, MAX_QUOTED_CHARS)}...` : line;
+  return `(console: "${cut}")`;
 }
 
 /** A failure reason naming what went wrong, the console line that shows it, and what to change. */
 export function explainProblem(problem: ConsoleProblem, ctx: ProblemContext): string {
-  const quoted = `(console: "${problem.line}")`;
-  const memoryKey = `runners.unikraft.images.${ctx.workload}.memoryMiB`;
+  const quoted = quote(problem.line);
+  const memoryKey = ctx.memoryKey ?? `runners.unikraft.images.${ctx.workload}.memoryMiB`;
   const rebuild = 'rebuild with CONFIG_LIBUKRANDOM disabled or seeded in software';
   switch (problem.kind) {
     case 'needs-rdseed':
@@ -214,6 +257,26 @@ export function explainProblem(problem: ConsoleProblem, ctx: ProblemContext): st
         `the guest could not attach its network device with -m ${ctx.memoryMiB} MiB, so the workload cannot be ` +
         `reached; this is what too little memory for the device's queues looks like: raise memoryMiB (${memoryKey}) ${quoted}`
       );
+    case 'not-pie':
+      return (
+        'the program is a static executable that is not position-independent, which app-elfloader refuses to load: ' +
+        `put a PIE build in the rootfs (Debian's dynamically linked binaries are) ${quoted}`
+      );
+    case 'no-fork':
+      return (
+        'the workload starts a second process (fork), which Unikraft cannot do: configure it to serve from one ' +
+        `process (nginx: master_process off; lighttpd: server.max-worker = 0) ${quoted}`
+      );
+    case 'runs-as-root':
+      return `the workload refuses to run as root, and on Unikraft every program runs as uid 0: it cannot run on this image ${quoted}`;
+    case 'not-implemented':
+      return `the workload needs a system call this Unikraft image does not implement, so it cannot run on it ${quoted}`;
+    case 'missing-library':
+      return `a shared library the program needs is not in the initrd: add it to the rootfs ${quoted}`;
+    case 'elf-load-failed':
+      return `app-elfloader could not load the program named in the application arguments: is it an x86-64 Linux executable in the initrd? ${quoted}`;
+    case 'app-refused':
+      return `the workload refused to start ${quoted}`;
     case 'crash':
       return `the guest crashed: see the console tail ${quoted}`;
     case 'init-failed':

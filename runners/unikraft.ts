@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
-import type { Config, UnikraftImageConfig } from '../core/config.ts';
+import { unikraftImageSchema, type Config, type UnikraftImageConfig } from '../core/config.ts';
 import type { Label } from '../core/results.ts';
 import { rootfsCpio } from '../fixtures/initramfs.ts';
 import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
@@ -12,6 +12,7 @@ import type { ConsoleLog } from './qemu/console.ts';
 import { startGuest } from './qemu/guest.ts';
 import { describeExit, type QemuProcess } from './qemu/launch.ts';
 import { unikraftCmdline, unikraftCpu } from './unikraft-cmdline.ts';
+import { elfloaderCannotRun, elfloaderMemoryMiB } from './unikraft-elfloader.ts';
 import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './unikraft-console.ts';
 import type { RunnerContext } from './index.ts';
 import type { Instance, Phases, Runner, StartOptions } from './types.ts';
@@ -76,10 +77,25 @@ export async function resolveImage(w: Workload, image: UnikraftImageConfig): Pro
   return { config: image, kernel, format, ...(initrd && { initrd }), source, append, guestPort: image.guestPort ?? w.port };
 }
 
+/** The image a workload boots: one of its own (`images`), or the shared app-elfloader with the workload rootfs. */
+interface ImageChoice {
+  config: UnikraftImageConfig;
+  sharedElfloader: boolean;
+}
+
 interface Prepared {
   image: ResolvedImage;
   /** The initrd file QEMU loads, once the workload rootfs is packed. */
   initrd?: string;
+  /** Guest memory unless a start asks for another: the image's, or for the shared elfloader sized from the cpio. */
+  memoryMiB: number;
+  sharedElfloader: boolean;
+}
+
+/** The config key a user raises when the guest runs out of memory. */
+function memoryKey(w: Workload, sharedElfloader: boolean): string {
+  const key = `runners.unikraft.images.${w.name}`;
+  return sharedElfloader ? `${key} = { kernel: <the elfloader>, initrd: '${WORKLOAD_ROOTFS}', memoryMiB }` : `${key}.memoryMiB`;
 }
 
 /**
@@ -109,24 +125,38 @@ export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { con
     return pending;
   };
 
-  const imageOf = (w: Workload): UnikraftImageConfig => {
-    const image = config.images[w.name];
-    if (!image) throw new ImageError(`no Unikraft image configured for ${w.name}`);
-    return image;
+  const chooseImage = (w: Workload): ImageChoice | undefined => {
+    const own = config.images[w.name];
+    if (own) return { config: own, sharedElfloader: false };
+    if (config.elfloader) return { config: unikraftImageSchema.parse({ kernel: config.elfloader, initrd: WORKLOAD_ROOTFS }), sharedElfloader: true };
+    return undefined;
   };
+
+  const imageOf = (w: Workload): ImageChoice => {
+    const choice = chooseImage(w);
+    if (!choice) throw new ImageError(`no Unikraft image configured for ${w.name}`);
+    return choice;
+  };
+
+  /** Guest memory of each prepared workload, for the label (which cannot wait). */
+  const preparedMemory = new Map<string, number>();
 
   const prepare = (w: Workload, signal?: AbortSignal): Promise<Prepared> => {
     let pending = prepared.get(w.name);
     if (!pending) {
       pending = (async () => {
-        const image = await resolveOnce(w, imageOf(w));
-        if (image.initrd !== WORKLOAD_ROOTFS) return { image, ...(image.initrd && { initrd: image.initrd }) };
+        const { config: imageConfig, sharedElfloader } = imageOf(w);
+        const image = await resolveOnce(w, imageConfig);
+        if (image.initrd !== WORKLOAD_ROOTFS) {
+          return { image, ...(image.initrd && { initrd: image.initrd }), memoryMiB: imageConfig.memoryMiB, sharedElfloader };
+        }
         const built = await buildRootfs(w, { cacheDir, signal, log: opts.log });
         const initrd = await rootfsCpio(built, cacheDir);
-        opts.log?.(`unikraft ${w.name}: initrd is the workload rootfs ${built.hash.slice(0, 12)} (${initrd})`);
-        return { image, initrd };
+        const memoryMiB = sharedElfloader ? elfloaderMemoryMiB((await stat(initrd)).size) : imageConfig.memoryMiB;
+        opts.log?.(`unikraft ${w.name}: initrd is the workload rootfs ${built.hash.slice(0, 12)} (${initrd}), guest memory ${memoryMiB} MiB`);
+        return { image, initrd, memoryMiB, sharedElfloader };
       })();
-      pending.catch(() => prepared.delete(w.name));
+      pending.then((p) => preparedMemory.set(w.name, p.memoryMiB), () => prepared.delete(w.name));
       prepared.set(w.name, pending);
     }
     return pending;
@@ -136,14 +166,23 @@ export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { con
     name: 'unikraft',
 
     async availability(w) {
-      const image = config.images[w.name];
-      if (!image) {
+      const choice = chooseImage(w);
+      if (!choice) {
         return {
           ok: false,
           reason: `no Unikraft image configured for ${w.name}`,
           fix:
-            `build one with kraft (in its app-catalog folder: kraft build --plat qemu --arch x86_64) and set ` +
-            `runners.unikraft.images.${w.name}.kernel in bench.config.ts (see docs/unikraft.md)`,
+            'set runners.unikraft.elfloader in bench.config.ts to an app-elfloader kernel, which runs every workload from ' +
+            `its own rootfs, or give ${w.name} an image of its own in runners.unikraft.images.${w.name} (see docs/unikraft.md)`,
+        };
+      }
+      // Known before booting: a shared elfloader boot would only end in the console line that says so.
+      const cannot = choice.sharedElfloader ? elfloaderCannotRun(w) : undefined;
+      if (cannot) {
+        return {
+          ok: false,
+          reason: cannot,
+          fix: `only an image built for ${w.name} itself could run it (runners.unikraft.images.${w.name}); none is known to work with Unikraft 0.16.3`,
         };
       }
       if (accelerator.kind === 'none') {
@@ -155,20 +194,18 @@ export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { con
         return { ok: false, reason: (error as Error).message, fix: 'apt-get install qemu-system-x86' };
       }
       try {
-        await resolveOnce(w, image);
+        await resolveOnce(w, choice.config);
         return { ok: true };
       } catch (error) {
-        return {
-          ok: false,
-          reason: (error as Error).message,
-          fix: `fix runners.unikraft.images.${w.name} in bench.config.ts (see docs/unikraft.md)`,
-        };
+        const key = choice.sharedElfloader ? 'runners.unikraft.elfloader' : `runners.unikraft.images.${w.name}`;
+        return { ok: false, reason: (error as Error).message, fix: `fix ${key} in bench.config.ts (see docs/unikraft.md)` };
       }
     },
 
     label(w, options): Label {
-      const image = config.images[w.name];
-      if (!image) return { accelerator, notes: [`no Unikraft image configured for ${w.name}`] };
+      const choice = chooseImage(w);
+      if (!choice) return { accelerator, notes: [`no Unikraft image configured for ${w.name}`] };
+      const { config: image, sharedElfloader } = choice;
       const banner = banners.get(w.name);
       const r = resolved.get(w.name);
       const ownRootfs = image.initrd === WORKLOAD_ROOTFS;
@@ -178,6 +215,7 @@ export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { con
           ? [`STAND-IN: ${image.standIn}, booted through the unikraft runner to test it; this is not Unikraft and is no Unikraft result`]
           : []),
         `kernel ${kernel}${banner ? `: Unikraft ${banner.codename} ${banner.version} (from its boot banner)` : ''}`,
+        ...(sharedElfloader ? ['the shared app-elfloader (runners.unikraft.elfloader); guest memory sized from the initrd: 2 × the cpio + 16 MiB, in steps of 8 MiB'] : []),
         ...(ownRootfs ? ['initrd: the workload rootfs (the binaries the container runs)'] : r?.initrd ? [`initrd ${r.initrd}`] : []),
         ...(r ? [`command line "${r.append}"`] : []),
         `cpu model ${unikraftCpu(accelerator.kind === 'kvm' ? 'kvm' : 'tcg')}; static guest address (netdev.ip), no DHCP`,
@@ -186,7 +224,7 @@ export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { con
       return {
         accelerator,
         machine: image.machine,
-        guestMemoryMiB: options?.memoryMiB ?? image.memoryMiB,
+        guestMemoryMiB: options?.memoryMiB ?? preparedMemory.get(w.name) ?? image.memoryMiB,
         vcpus: 1,
         ...(ownRootfs && { rootfsHash: cachedRootfs(w, cacheDir)?.hash }),
         ...(image.standIn && { standIn: image.standIn }),
@@ -215,7 +253,7 @@ function startUnikernel(
   onBanner: (banner: UnikraftBanner) => void,
 ): Promise<Instance> {
   const { image } = p;
-  const memoryMiB = options.memoryMiB ?? image.config.memoryMiB;
+  const memoryMiB = options.memoryMiB ?? p.memoryMiB;
   return startGuest(
     {
       runner: 'unikraft',
@@ -243,11 +281,13 @@ function startUnikernel(
           workload: w.name,
           accel,
           memoryMiB,
+          memoryKey: memoryKey(w, p.sharedElfloader),
           guestPort: image.guestPort,
           standIn: image.config.standIn !== undefined,
         });
-        const ended = endedByItself ? `; ${await qemuEnd(qemu)}` : '';
-        return `${diagnosis ?? error.message}${ended}`;
+        if (!endedByItself) return diagnosis ?? error.message;
+        const end = await qemuEnd(qemu);
+        return diagnosis ? `${diagnosis}; ${end}` : `the guest stopped before it was ready (${end}): see the console tail`;
       },
     },
     options,

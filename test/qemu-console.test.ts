@@ -42,6 +42,8 @@ describe('ConsoleLog', () => {
     await expect(pending).rejects.toMatchObject({ kind: 'exited', consoleTail: 'Kernel panic - not syncing: VFS' });
     await expect(pending).rejects.toThrow('QEMU exited with code 0 before the console printed /never/');
     await expect(log.waitFor(/never/, { timeoutMs: 10_000 })).rejects.toBeInstanceOf(ConsoleWaitError);
+    // A wait that names what it awaits keeps the pattern out of the message users read.
+    await expect(log.waitFor(/never/, { timeoutMs: 10_000, what: 'the marker' })).rejects.toThrow(/^QEMU exited with code 0 before the marker$/);
     expect(log.closedReason).toBe('QEMU exited with code 0');
   });
 

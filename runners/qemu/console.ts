@@ -11,6 +11,8 @@ export interface WaitOptions {
   /** Infinity waits until a match, the exit or the signal. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** What is awaited, in words for failure messages ("the init marker"); without it the pattern is quoted. */
+  what?: string;
 }
 
 /** Why a `waitFor` gave up: the guest's QEMU ended, or the time ran out. The console tail is attached. */
@@ -45,6 +47,7 @@ export function consoleTail(raw: string, lines = 30): string {
 
 interface Waiter {
   regex: RegExp;
+  what: string;
   settled: boolean;
   resolve: (m: ConsoleMatch) => void;
   reject: (e: unknown) => void;
@@ -92,7 +95,7 @@ export class ConsoleLog {
     this.#text += this.#decoder.end();
     this.#closed = reason;
     for (const waiter of [...this.#waiters]) {
-      if (!this.#try(waiter)) this.#finish(waiter, () => waiter.reject(this.#exitedError(waiter.regex)));
+      if (!this.#try(waiter)) this.#finish(waiter, () => waiter.reject(this.#exitedError(waiter.what)));
     }
   }
 
@@ -108,6 +111,7 @@ export class ConsoleLog {
 
   /** Resolves with the first match of `regex` in the whole console (also output that came before the call). */
   waitFor(regex: RegExp, opts: WaitOptions): Promise<ConsoleMatch> {
+    const what = opts.what ?? `the console printed ${regex}`;
     return new Promise<ConsoleMatch>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const onAbort = () => this.#finish(waiter, () => waiter.reject(opts.signal!.reason));
@@ -118,18 +122,19 @@ export class ConsoleLog {
       const waiter: Waiter = {
         // A global or sticky regex would carry lastIndex from one exec to the next.
         regex: new RegExp(regex.source, regex.flags.replace(/[gy]/g, '')),
+        what,
         settled: false,
         resolve: (m) => (cleanup(), resolve(m)),
         reject: (e) => (cleanup(), reject(e)),
       };
       if (opts.signal?.aborted) return this.#finish(waiter, () => waiter.reject(opts.signal!.reason));
       if (this.#try(waiter)) return;
-      if (this.#closed !== undefined) return this.#finish(waiter, () => waiter.reject(this.#exitedError(waiter.regex)));
+      if (this.#closed !== undefined) return this.#finish(waiter, () => waiter.reject(this.#exitedError(what)));
       this.#waiters.add(waiter);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       if (!Number.isFinite(opts.timeoutMs)) return;
       timer = setTimeout(() => {
-        const error = new ConsoleWaitError(`the console did not print ${regex} within ${Math.round(opts.timeoutMs)} ms`, 'timeout', this.tail());
+        const error = new ConsoleWaitError(`${Math.round(opts.timeoutMs)} ms passed before ${what}`, 'timeout', this.tail());
         this.#finish(waiter, () => waiter.reject(error));
       }, opts.timeoutMs);
     });
@@ -151,8 +156,8 @@ export class ConsoleLog {
     settle();
   }
 
-  #exitedError(regex: RegExp): ConsoleWaitError {
-    return new ConsoleWaitError(`${this.#closed} before the console printed ${regex}`, 'exited', this.tail());
+  #exitedError(what: string): ConsoleWaitError {
+    return new ConsoleWaitError(`${this.#closed} before ${what}`, 'exited', this.tail());
   }
 
   #dropOldest(): void {

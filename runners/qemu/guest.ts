@@ -49,7 +49,7 @@ export interface Guest {
 
 /** Rejects once the console shows `failure` or QEMU exits; never settles once `signal` aborts. */
 function watchConsole(qemu: QemuProcess, failure: ConsoleFailure, signal: AbortSignal): Promise<never> {
-  return qemu.console.waitFor(failure.pattern, { timeoutMs: Infinity, signal }).then(
+  return qemu.console.waitFor(failure.pattern, { timeoutMs: Infinity, signal, what: 'the workload was ready' }).then(
     async (m) => {
       if (failure.settleMs !== undefined) await Promise.race([qemu.exited, sleep(failure.settleMs)]);
       throw new Error(failure.describe ? failure.describe(m.match[0]) : m.match[0]);

@@ -84,10 +84,14 @@ function guestPartOf(transcript: string): string | undefined {
 // whole failure path runs against real QEMU: it must stop at the problem line, without waiting for the probe's
 // time-out (an hour here, far beyond the test's own time-out), give the reason, and leave no QEMU.
 describe.each([
-  { transcript: 'http-c-m3-too-little-memory.console.txt', memoryMiB: 3, reason: /: the guest ran out of memory with -m 3 MiB: raise memoryMiB \(runners\.unikraft\.images\.http-hello\.memoryMiB\) \(console: ".*Allocation of virtqueue failed"\)$/ },
+  { transcript: 'http-c-m3-too-little-memory.console.txt', memoryMiB: 3, tail: 'ERR:', reason: /: the guest ran out of memory with -m 3 MiB: raise memoryMiB \(runners\.unikraft\.images\.http-hello\.memoryMiB\) \(console: ".*Allocation of virtqueue failed"\)$/ },
   // The replay says what a TCG guest said; on a KVM host the reason names the host's CPU instead of TCG.
-  { transcript: 'helloworld-needs-rdseed-tcg.console.txt', memoryMiB: 16, reason: /: this image needs RDSEED, which (TCG lacks: run on a KVM host|this host's CPU does not offer to the guest: run on a CPU with RDSEED) or rebuild with CONFIG_LIBUKRANDOM disabled or seeded in software \(console: ".*Could not initialize the HWRNG \(-95\)"\)$/ },
-])('a replayed failing console: $transcript', ({ transcript, memoryMiB, reason }) => {
+  { transcript: 'helloworld-needs-rdseed-tcg.console.txt', memoryMiB: 16, tail: 'ERR:', reason: /: this image needs RDSEED, which (TCG lacks: run on a KVM host|this host's CPU does not offer to the guest: run on a CPU with RDSEED) or rebuild with CONFIG_LIBUKRANDOM disabled or seeded in software \(console: ".*Could not initialize the HWRNG \(-95\)"\)$/ },
+  // app-elfloader consoles: nginx never exits after its failed worker spawn, so only the console line can end the wait.
+  { transcript: 'elfloader-nginx-master-process-on-hangs.console.txt', memoryMiB: 16, tail: '[alert]', reason: /: the workload starts a second process \(fork\), which Unikraft cannot do: configure it to serve from one process \(nginx: master_process off.*\(console: ".*failed while spawning "worker process".*"\)$/ },
+  { transcript: 'elfloader-busybox-static-not-pie.console.txt', memoryMiB: 16, tail: 'ERR:', reason: /: the program is a static executable that is not position-independent, which app-elfloader refuses to load: put a PIE build in the rootfs/ },
+  { transcript: 'elfloader-postgres-root-refused.console.txt', memoryMiB: 16, tail: '"root" execution', reason: /: the workload refuses to run as root, and on Unikraft every program runs as uid 0: it cannot run on this image/ },
+])('a replayed failing console: $transcript', ({ transcript, memoryMiB, tail, reason }) => {
   const guest = guestPartOf(transcript);
   it.skipIf(guest === undefined)('fails at once with the reason the console gives, and leaves no QEMU', async () => {
     const kernel = join(work(), `replay-${transcript}`);
@@ -101,20 +105,61 @@ describe.each([
     );
     expect(failure).toBeInstanceOf(TrialFailure);
     expect((failure as TrialFailure).message).toMatch(reason);
-    expect((failure as TrialFailure).consoleTail).toContain('ERR:');
+    expect((failure as TrialFailure).consoleTail).toContain(tail);
     expect(liveInstances()).toEqual([]);
   });
 });
 
 describe('a workload without an image', () => {
-  it('is not run, with how to build one', async () => {
+  it('is not run, with how to get one', async () => {
     const runner = runnerWith({});
     expect(await runner.availability(httpHello)).toEqual({
       ok: false,
       reason: 'no Unikraft image configured for http-hello',
-      fix: expect.stringMatching(/kraft build --plat qemu --arch x86_64.*runners\.unikraft\.images\.http-hello\.kernel in bench\.config\.ts/),
+      fix: expect.stringMatching(/^set runners\.unikraft\.elfloader in bench\.config\.ts to an app-elfloader kernel.*runners\.unikraft\.images\.http-hello/),
     });
     expect(runner.label(httpHello).standIn).toBeUndefined();
+  });
+});
+
+describe('the shared app-elfloader (runners.unikraft.elfloader)', () => {
+  const withElfloader = (images: Record<string, unknown> = {}) => {
+    const kernel = join(work(), 'elfloader_qemu-x86_64');
+    writeFileSync(kernel, multibootElf32());
+    const config = parseConfig({ runners: { unikraft: { elfloader: kernel, images } } }).runners.unikraft;
+    return { kernel, runner: createUnikraftRunner({ cacheDir, accelerator, config }) };
+  };
+
+  it('serves every workload without an image of its own, from its rootfs', async () => {
+    const { kernel, runner } = withElfloader();
+    expect(await runner.availability(httpHello)).toEqual({ ok: true });
+    const notes = runner.label(httpHello).notes.join('\n');
+    expect(notes).toContain(`kernel ${kernel} (multiboot)`);
+    expect(notes).toContain('the shared app-elfloader (runners.unikraft.elfloader)');
+    expect(notes).toContain('initrd: the workload rootfs');
+  });
+
+  it('says ahead, without booting, why it cannot run PostgreSQL', async () => {
+    const { runner } = withElfloader();
+    const availability = await runner.availability(WORKLOADS.postgres);
+    expect(availability).toEqual({
+      ok: false,
+      reason:
+        'app-elfloader cannot run postgres: no second process (clone without CLONE_VM is refused); ' +
+        'no System V shared memory (shmget is not implemented); every program runs as uid 0',
+      fix: expect.stringContaining('runners.unikraft.images.postgres'),
+    });
+    expect(liveInstances()).toEqual([]);
+  });
+
+  it("leaves a workload's own image in charge", async () => {
+    const own = join(work(), 'own_qemu-x86_64');
+    writeFileSync(own, multibootElf32());
+    const { runner } = withElfloader({ nginx: { kernel: own, memoryMiB: 24 } });
+    expect(await runner.availability(WORKLOADS.nginx)).toEqual({ ok: true });
+    const label = runner.label(WORKLOADS.nginx);
+    expect(label.guestMemoryMiB).toBe(24);
+    expect(label.notes.join('\n')).not.toContain('shared app-elfloader');
   });
 });
 
