@@ -12,7 +12,7 @@ const TIMEOUT_S = 10;
  *
  * autocannon's `responseTime` (the 4th argument of `response` events) is process.hrtime, fractional ms, from the
  * moment a request was queued on its connection (lib/pipelinedRequestsQueue.js). But when the server closes the
- * connection after each response, as busybox httpd does (http-hello), autocannon first writes the next request on
+ * connection after each response (as busybox httpd did), autocannon first writes the next request on
  * the closing socket and then reconnects without clearing its queue, so every later response is matched with a
  * request one or more cycles older and latencies grow without bound (seen: p50 700 ms at 2,300 req/s).
  *

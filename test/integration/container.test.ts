@@ -19,9 +19,10 @@ const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url)
 const runner = createContainerRunner({ cacheDir });
 const names = Object.keys(WORKLOADS) as WorkloadName[];
 const built = new Map<WorkloadName, BuiltRootfs>();
-/** What each server writes once it is up (busybox httpd writes nothing). */
-const startupLine: Partial<Record<WorkloadName, string>> = {
-  nginx: 'start worker process',
+/** What each server writes once it is up. */
+const startupLine: Record<WorkloadName, string> = {
+  'http-hello': 'server started (lighttpd/',
+  nginx: 'getrlimit(RLIMIT_NOFILE)',
   redis: 'Ready to accept connections',
   postgres: 'database system is ready to accept connections',
 };
@@ -108,8 +109,8 @@ describe.each(names)('%s', (name) => {
 
       const line = startupLine[name];
       // The log follower delivers asynchronously: give it a bounded number of chances.
-      for (let i = 0; line && !instance.logs().includes(line) && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
-      if (line) expect(instance.logs()).toContain(line);
+      for (let i = 0; !instance.logs().includes(line) && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(instance.logs()).toContain(line);
     } finally {
       await instance.stop();
     }
