@@ -215,7 +215,7 @@ export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { con
           ? [`STAND-IN: ${image.standIn}, booted through the unikraft runner to test it; this is not Unikraft and is no Unikraft result`]
           : []),
         `kernel ${kernel}${banner ? `: Unikraft ${banner.codename} ${banner.version} (from its boot banner)` : ''}`,
-        ...(sharedElfloader ? ['the shared app-elfloader (runners.unikraft.elfloader); guest memory sized from the initrd: 2 × the cpio + 16 MiB, in steps of 8 MiB'] : []),
+        ...(sharedElfloader ? ['the shared app-elfloader (runners.unikraft.elfloader); guest memory sized from the initrd: 2 × the cpio + 32 MiB, in steps of 8 MiB'] : []),
         ...(ownRootfs ? ['initrd: the workload rootfs (the binaries the container runs)'] : r?.initrd ? [`initrd ${r.initrd}`] : []),
         ...(r ? [`command line "${r.append}"`] : []),
         `cpu model ${unikraftCpu(accelerator.kind === 'kvm' ? 'kvm' : 'tcg')}; static guest address (netdev.ip), no DHCP`,

@@ -25,12 +25,17 @@ export function cellStatus(trials: readonly Trial[], aborted: boolean): Cell['st
   return ok < measured.length ? 'partial' : 'ok';
 }
 
-/** The reason shown for a failed or partial cell: the distinct reasons of its failed trials. */
+/**
+ * The reason shown for a failed or partial cell: the first failed trial's reason, and how many others differ. One
+ * reason, not all: trials that fail alike still differ in addresses and times, and every reason stays in its trial.
+ */
 export function failureSummary(trials: readonly Trial[]): string | undefined {
   const reasons = [...new Set(trials.filter((t) => !t.ok).map((t) => t.error?.reason ?? 'unknown'))];
   if (!reasons.length) return undefined;
   const failed = trials.filter((t) => !t.ok).length;
-  return `${failed} of ${trials.length} trials failed: ${reasons.join('; ')}`;
+  const others = reasons.length - 1;
+  const more = others ? ` (and ${others} other reason${others === 1 ? '' : 's'}: see the trials)` : '';
+  return `${failed} of ${trials.length} trials failed: ${reasons[0]}${more}`;
 }
 
 /** The label of a cell as its runner describes it, with the suite's own notes added. */
