@@ -70,11 +70,9 @@ describe.runIf(dir)(`real Unikraft images from ${dir}: app-elfloader with each w
     LONG,
   );
 
-  it('PostgreSQL is not run, with the reason, and nothing is started', async () => {
+  it('PostgreSQL is not run (the run asks availability first), with the reason, and nothing is started', async () => {
     const runner = await elfloaderRunner();
-    const { cell } = await runSuite(coldStartSuite, runner, postgres);
-    expect(cell.status).toBe('not-run');
-    expect(cell.reason).toMatch(/^app-elfloader cannot run postgres: no second process/);
+    expect(await runner.availability(postgres)).toMatchObject({ ok: false, reason: expect.stringMatching(/^app-elfloader cannot run postgres: no second process/) });
     await expectNothingLeft();
   });
 
@@ -128,6 +126,21 @@ describe.runIf(dir)(`real Unikraft images from ${dir}: app-elfloader with each w
       expect(cell.status, `${cell.reason ?? ''}\n${progress.join('\n')}`).toBe('ok');
       const rate = cell.metrics.find((m) => m.name === 'requests_per_s' || m.name === 'ops_per_s')!;
       expect(rate.samples[0]).toBeGreaterThan(0);
+      await expectNothingLeft();
+    },
+    LONG,
+  );
+});
+
+describe.runIf(dir)(`real Unikraft images from ${dir}: density on app-elfloader`, () => {
+  it(
+    'density of 20 http-hello unikernels: all up, all answer the sweep, all stopped',
+    async () => {
+      const runner = await elfloaderRunner();
+      const config = quickConfig({ suite: { density: { target: 20, concurrency: 4 } } });
+      const { cell, progress } = await runSuite(densitySuite, runner, httpHello, config);
+      expect(cell.status, `${cell.reason ?? ''}\n${progress.join('\n')}`).toBe('ok');
+      expect(metric(cell, 'density_count').samples).toEqual([20]);
       await expectNothingLeft();
     },
     LONG,
