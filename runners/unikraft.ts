@@ -224,7 +224,8 @@ export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { con
       return {
         accelerator,
         machine: image.machine,
-        guestMemoryMiB: options?.memoryMiB ?? preparedMemory.get(w.name) ?? image.memoryMiB,
+        // A shared-elfloader guest's memory is known once its cpio is packed; a cell never prepared has none.
+        guestMemoryMiB: options?.memoryMiB ?? preparedMemory.get(w.name) ?? (sharedElfloader ? undefined : image.memoryMiB),
         vcpus: 1,
         ...(ownRootfs && { rootfsHash: cachedRootfs(w, cacheDir)?.hash }),
         ...(image.standIn && { standIn: image.standIn }),
