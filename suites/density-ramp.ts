@@ -1,3 +1,4 @@
+import { childSignal } from '../core/child-signal.ts';
 import { decide, isTimeout, perInstanceEstimate, type StopReason } from './density-rules.ts';
 
 /** A start that hangs this long beyond its timeout is aborted by the ramp itself. */
@@ -66,14 +67,12 @@ export async function ramp<T>(opts: RampOptions<T>): Promise<RampResult<T>> {
     const requestedAt = now();
     // Not AbortSignal.any/timeout: the guard must stop firing once the start settled (the QEMU runner stops its
     // instance whenever the start's signal aborts), and must not depend on garbage collection to do so.
-    const guard = new AbortController();
-    const forward = () => guard.abort(opts.signal.reason);
-    opts.signal.addEventListener('abort', forward, { once: true });
+    const guard = childSignal(opts.signal);
     const guardMs = opts.guardMs ?? opts.startTimeoutMs + START_GUARD_GRACE_MS;
-    const timer = setTimeout(() => guard.abort(new Error(`start still pending after ${guardMs} ms; aborted it`)), guardMs);
+    const timer = setTimeout(() => guard.controller.abort(new Error(`start still pending after ${guardMs} ms; aborted it`)), guardMs);
     const release = () => {
       clearTimeout(timer);
-      opts.signal.removeEventListener('abort', forward);
+      guard.release();
     };
     const concurrent = inFlight.size + 1;
     const settle = async (outcome: { instance: T } | { error: unknown }) => {
