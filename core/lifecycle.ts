@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forEachBounded } from './bounded.ts';
+import { firstFew } from './first-few.ts';
 
 /**
  * Every instance a run starts is tracked here from the moment its process or container exists, so that an
@@ -84,6 +85,11 @@ export async function stopBounded<T extends Pick<Stoppable, 'stop'>>(
  * instance leaves the registry when its own stop() completes, so a second call (a second Ctrl-C) waits for the
  * stops already under way instead of finding nothing to wait for, and retries those that failed.
  */
+/** One line for what could not be stopped, however much it is: a count, the first few, and what removes them. */
+export function leftoverLine(leftovers: readonly string[]): string {
+  return `could not stop ${leftovers.length} instance(s): ${firstFew(leftovers)}; run \`isobench clean\` to remove them`;
+}
+
 export async function stopAll(timeoutMs = STOP_TIMEOUT_MS): Promise<string[]> {
   const failed = await stopBounded([...live], { concurrency: STOP_ALL_CONCURRENCY, timeoutMs });
   return failed.map((f) => `${f.item.description}: ${f.error}`);

@@ -1,5 +1,7 @@
 import type { Cell, Label, Metric, Trial } from '../core/results.ts';
 import { summarize } from '../core/stats.ts';
+import { firstFew } from '../core/first-few.ts';
+import { READINESS_NOTE } from '../fixtures/probes.ts';
 import type { SuiteContext } from './types.ts';
 
 export interface MetricSpec {
@@ -25,18 +27,21 @@ export function cellStatus(trials: readonly Trial[], aborted: boolean): Cell['st
   return ok < measured.length ? 'partial' : 'ok';
 }
 
-/** The reason shown for a failed or partial cell: the distinct reasons of its failed trials. */
+/**
+ * The reason shown for a failed or partial cell: the distinct reasons of its failed trials, the first few of them
+ * (each trial keeps its own in full).
+ */
 export function failureSummary(trials: readonly Trial[]): string | undefined {
   const reasons = [...new Set(trials.filter((t) => !t.ok).map((t) => t.error?.reason ?? 'unknown'))];
   if (!reasons.length) return undefined;
   const failed = trials.filter((t) => !t.ok).length;
-  return `${failed} of ${trials.length} trials failed: ${reasons.join('; ')}`;
+  return `${failed} of ${trials.length} trials failed: ${firstFew(reasons)}`;
 }
 
-/** The label of a cell as its runner describes it, with the suite's own notes added. */
+/** The label of a cell as its runner describes it, with how readiness is probed and the suite's own notes added. */
 export function cellLabel(ctx: SuiteContext, memoryMiB?: number, notes: string[] = []): Label {
   const label = ctx.runner.label(ctx.workload, memoryMiB === undefined ? undefined : { memoryMiB });
-  return { ...label, notes: [...label.notes, ...notes] };
+  return { ...label, notes: [...label.notes, READINESS_NOTE, ...notes] };
 }
 
 /** Assembles a cell; `reason` defaults to the failures' summary. */
