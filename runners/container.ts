@@ -167,6 +167,17 @@ export function createContainerRunner(opts: { cacheDir: string; log?: (line: str
       const tag = await image(w, options.signal);
       return startContainer(w, tag, options);
     },
+
+    async stillListed(instances) {
+      // One list of this run's containers (by its label), not one inspect per instance.
+      const listed = await docker.listContainers({
+        all: true,
+        filters: { label: [`isobench.run=${process.pid}`] },
+        abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
+      });
+      const ids = new Set(listed.map((c) => c.Id));
+      return instances.filter((i) => ids.has(i.id)).map((i) => i.id);
+    },
   };
 }
 

@@ -88,6 +88,11 @@ export interface Runner {
   /** Build or fetch everything `start` needs; idempotent and cached. */
   prepare(workload: Workload, signal?: AbortSignal): Promise<void>;
   start(workload: Workload, options: StartOptions): Promise<Instance>;
+  /**
+   * Of `instances`, already stopped, the ids the platform itself still lists, in one query for all of them (the
+   * Docker API for containers). Absent where a host process is all there is, which /proc shows.
+   */
+  stillListed?(instances: readonly Instance[]): Promise<string[]>;
 }
 
 /** A trial that failed for a reason worth reporting (probe timeout, kernel panic, ...). */

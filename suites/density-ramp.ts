@@ -1,3 +1,4 @@
+import { busyShare, type CpuTimes } from '../core/cpu-load.ts';
 import { childSignal } from '../core/child-signal.ts';
 import { decide, isTimeout, perInstanceEstimate, type StopReason } from './density-rules.ts';
 
@@ -13,6 +14,11 @@ export interface RampRecord<T> {
   elapsedMs: number;
   memAvailableBeforeBytes: number;
   memAvailableAfterBytes: number;
+  /**
+   * Share of all host cores busy while this start was under way (0 to 1): a curve that bends because the CPU
+   * saturated shows it here, one that bends for memory does not.
+   */
+  hostCpuBusy?: number;
   /** Starts that were in flight at the same time, this one included: with more than 1, the MemAvailable falls overlap. */
   concurrent: number;
   instance?: T;
@@ -27,6 +33,8 @@ export interface RampOptions<T> {
   startTimeoutMs: number;
   signal: AbortSignal;
   memAvailable(): Promise<number>;
+  /** Host CPU times, read as each start is requested and as it settles. */
+  cpuTimes?(): Promise<CpuTimes>;
   /**
    * Starts instance `index`; must honour `signal` (the ramp's abort or its guard against a hanging start). The
    * signal is never aborted once the start has settled, so a runner may keep listening to it for the instance's
@@ -75,14 +83,21 @@ export async function ramp<T>(opts: RampOptions<T>): Promise<RampResult<T>> {
       guard.release();
     };
     const concurrent = inFlight.size + 1;
+    // A reading that fails leaves the point without its CPU share; it must not fail the start.
+    const readCpu = () => opts.cpuTimes?.().catch(() => undefined);
+    const cpuBefore = readCpu();
     const settle = async (outcome: { instance: T } | { error: unknown }) => {
       const elapsedMs = now() - requestedAt;
+      const before = await cpuBefore;
+      const after = before && (await readCpu());
+      const hostCpuBusy = after && busyShare(before, after);
       const record: RampRecord<T> = {
         index,
         requestedAtMs: requestedAt - t0,
         elapsedMs,
         memAvailableBeforeBytes: memBefore,
         memAvailableAfterBytes: await opts.memAvailable(),
+        ...(hostCpuBusy !== undefined && { hostCpuBusy }),
         concurrent,
         ...outcome,
       };
