@@ -32,18 +32,33 @@ interface AtFullDensity {
 
 const LOG_TAIL_LINES = 30;
 
-async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<number, Instance>): Promise<Map<number, AtFullDensity>> {
+/** What the sweep at full density saw, and what each of its two passes cost the harness. */
+interface Sweep {
+  seen: Map<number, AtFullDensity>;
+  memoryCost: WorkCost;
+  livenessCost: WorkCost;
+}
+
+async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<number, Instance>): Promise<Sweep> {
   const seen = new Map<number, AtFullDensity>();
   // Memory first, every instance, then the sweep: the probes' own traffic should not be in the figures. One host
   // scan for all of them: what every reading needs from all of /proc is read once.
   const scan = createHostScan();
-  for (const [index, instance] of instances) {
-    try {
-      seen.set(index, { memory: await instance.memory(scan) });
-    } catch (error) {
-      seen.set(index, { memoryError: (error as Error).message });
+  const { cost: memoryCost } = await measureCost(async () => {
+    for (const [index, instance] of instances) {
+      try {
+        seen.set(index, { memory: await instance.memory(scan) });
+      } catch (error) {
+        seen.set(index, { memoryError: (error as Error).message });
+      }
     }
-  }
+  });
+  const { cost: livenessCost } = await measureCost(() => probeAll(ctx, instances, seen));
+  return { seen, memoryCost, livenessCost };
+}
+
+/** One probe per instance, in `seen`; for one that does not answer, whether it still runs and its last output. */
+async function probeAll(ctx: SuiteContext, instances: ReadonlyMap<number, Instance>, seen: Map<number, AtFullDensity>): Promise<void> {
   for (const [index, instance] of instances) {
     const entry = seen.get(index)!;
     try {
@@ -57,7 +72,6 @@ async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<nu
       entry.logTail = instance.logs().split('\n').slice(-LOG_TAIL_LINES).join('\n');
     }
   }
-  return seen;
 }
 
 /** What a phase of the harness's own work cost, in all and per instance it handled. */
@@ -115,7 +129,7 @@ export const densitySuite: Suite = {
     let atFull = new Map<number, AtFullDensity>();
     let memAvailableAtFull: number | undefined;
     let stopReport: StopReport = { leftovers: [] };
-    let sweepCost: WorkCost | undefined;
+    let sweep: Sweep | undefined;
     let stopCost: WorkCost | undefined;
     // The engine's bound holds for the starts as for the stops: more at a time would only queue inside it.
     const engineBound = ENGINE_CONCURRENCY[ctx.runner.name];
@@ -142,9 +156,8 @@ export const densitySuite: Suite = {
         ctx.progress.step(s.target + 1, `${instances.size} instances: memory and liveness sweep`);
         await sleep(ctx.config.suite.memory.settleMs, undefined, { signal: ctx.signal });
         memAvailableAtFull = await memAvailableBytes();
-        const sweep = await measureCost(() => measureAtFullDensity(ctx, instances));
-        atFull = sweep.result;
-        sweepCost = sweep.cost;
+        sweep = await measureAtFullDensity(ctx, instances);
+        atFull = sweep.seen;
       }
     } catch (error) {
       if (!ctx.signal.aborted) throw error;
@@ -228,7 +241,10 @@ export const densitySuite: Suite = {
       }),
       /** What the harness itself spent on the sweep (memory of all, then one probe each) and on stopping them all. */
       harnessCost: {
-        ...(sweepCost && { sweep: costPerInstance(sweepCost, instances.size) }),
+        ...(sweep && {
+          sweepMemory: costPerInstance(sweep.memoryCost, instances.size),
+          sweepLiveness: costPerInstance(sweep.livenessCost, instances.size),
+        }),
         ...(stopCost && { stop: costPerInstance(stopCost, instances.size) }),
       },
       silent,

@@ -113,7 +113,7 @@ describe('density suite on containers (quick)', () => {
     expect(extra.curve.map((p: { instance: number }) => p.instance)).toEqual([...Array(20).keys()].map((i) => i + 1));
     for (const point of extra.curve) expect(point.hostCpuBusy).toBeGreaterThanOrEqual(0);
     // The harness's own cost of the sweep and the stop, per instance, for all 20.
-    for (const phase of ['sweep', 'stop']) {
+    for (const phase of ['sweepMemory', 'sweepLiveness', 'stop']) {
       expect(extra.harnessCost[phase]).toMatchObject({ instances: 20, wallMs: expect.any(Number), harnessCpuMs: expect.any(Number) });
       expect(extra.harnessCost[phase].wallMsPerInstance).toBeCloseTo(extra.harnessCost[phase].wallMs / 20);
     }
