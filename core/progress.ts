@@ -69,8 +69,10 @@ export function createProgress(
     },
     step(i: number, note?: string) {
       const elapsed = now() - cellStart;
-      // A step reported again (density: each start as it completes) keeps the time it was first reached.
-      while (reachedAt.length < i) reachedAt.push(elapsed);
+      // A step reported again keeps the time it was first reached; steps skipped over are spread evenly up to now.
+      const last = reachedAt.length ? reachedAt[reachedAt.length - 1]! : 0;
+      const skipped = i - reachedAt.length;
+      for (let k = 1; k <= skipped; k++) reachedAt.push(last + ((elapsed - last) * k) / skipped);
       const eta = remainingMs(reachedAt, steps);
       const text =
         `${scope}  ${note ?? `step ${i}`} (${i}/${steps})  elapsed ${formatDuration(elapsed)}` +

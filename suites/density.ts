@@ -134,6 +134,7 @@ export const densitySuite: Suite = {
     // The engine's bound holds for the starts as for the stops: more at a time would only queue inside it.
     const engineBound = ENGINE_CONCURRENCY[ctx.runner.name];
     const concurrency = Math.min(s.concurrency, engineBound);
+    let settled = 0;
     try {
       const result = await ramp({
         target: s.target,
@@ -147,7 +148,8 @@ export const densitySuite: Suite = {
         onRecord: (r) => {
           if (r.instance) instances.set(r.index, r.instance);
           else ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: start ${r.index + 1} failed: ${trialError(r.error).reason}`);
-          ctx.progress.step(Math.min(r.index + 1, s.target), `${instances.size} instances up`);
+          // Counted in completion order: starts finish out of index order when several are under way.
+          ctx.progress.step(++settled, `${instances.size} instances up`);
         },
       });
       records = result.records;
