@@ -1,6 +1,7 @@
 /**
- * Runs `work` on every item, at most `limit` at a time, in order of the items; resolves when all have settled.
- * `work` must not throw (it reports its own failures): one bad item must not stop the others.
+ * Runs `work` on every item, at most `limit` at a time, in order of the items; resolves when all are done. A `work`
+ * that throws rejects the whole at once while the items under way carry on: report an item's failure inside `work`
+ * unless it should end them all (an abort).
  */
 export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { forEachBounded } from '../core/bounded.ts';
 import { hostCpuTimes, measureCost, type WorkCost } from '../core/cpu-load.ts';
 import { firstFew, shorten } from '../core/first-few.ts';
 import { memAvailableBytes } from '../core/host.ts';
@@ -57,9 +58,15 @@ async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<nu
   return { seen, memoryCost, livenessCost };
 }
 
+/**
+ * Probes under way at once in the liveness sweep: each goes to its own instance (through its own docker-proxy or
+ * QEMU), so one slow answer need not hold up the others.
+ */
+const SWEEP_CONCURRENCY = 8;
+
 /** One probe per instance, in `seen`; for one that does not answer, whether it still runs and its last output. */
 async function probeAll(ctx: SuiteContext, instances: ReadonlyMap<number, Instance>, seen: Map<number, AtFullDensity>): Promise<void> {
-  for (const [index, instance] of instances) {
+  await forEachBounded([...instances], SWEEP_CONCURRENCY, async ([index, instance]) => {
     const entry = seen.get(index)!;
     try {
       await probeOnce(ctx.workload.probe, instance.endpoint, ctx.signal);
@@ -71,7 +78,7 @@ async function probeAll(ctx: SuiteContext, instances: ReadonlyMap<number, Instan
       entry.alive = await instance.alive();
       entry.logTail = instance.logs().split('\n').slice(-LOG_TAIL_LINES).join('\n');
     }
-  }
+  });
 }
 
 /** What a phase of the harness's own work cost, in all and per instance it handled. */
@@ -266,7 +273,7 @@ export const densitySuite: Suite = {
         (concurrency < s.concurrency ? ` (${s.concurrency} configured; ${engineBound} is the ${ctx.runner.name} engine's bound)` : '') +
         `, each must be ready within ${s.startTimeoutMs} ms; ` +
         `stops before MemAvailable would fall below ${(s.memoryReserve * 100).toFixed(0)}% of its value at the start`,
-      'memory per instance read with all instances running (PSS shares what they share); liveness: every instance probed once at the end',
+      `memory per instance read with all instances running (PSS shares what they share); liveness: every instance probed once at the end, ${SWEEP_CONCURRENCY} at a time`,
       `stop: ${engineBound} at a time, each attempt bounded and retried, then verified through the platform's own list and /proc; ` +
         "extra.harnessCost: the harness's wall time and CPU for the sweep and the stop, per instance; extra.curve: host CPU busy share during each start",
     ];

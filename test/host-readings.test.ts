@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { busyShare, hostCpuTimes, parseProcStat } from '../core/cpu-load.ts';
+import { processStartTime } from '../core/processes.ts';
 import { proxiedPort } from '../runners/container-memory.ts';
 
 describe('host CPU from /proc/stat', () => {
@@ -32,5 +33,16 @@ describe('docker-proxy argv', () => {
     expect(proxiedPort(argv)).toBe(40123);
     expect(proxiedPort(['/usr/sbin/nginx'])).toBeUndefined();
     expect(proxiedPort(['docker-proxy', '-host-port'])).toBeUndefined();
+  });
+});
+
+describe('process start time', () => {
+  it('is that of this process, stable between readings, and undefined for a pid that does not exist', async () => {
+    const mine = await processStartTime(process.pid);
+    expect(mine).toBeGreaterThan(0);
+    expect(await processStartTime(process.pid)).toBe(mine);
+    // pid 1 started before this process did.
+    expect(await processStartTime(1)).toBeLessThanOrEqual(mine!);
+    expect(await processStartTime(2 ** 22 + 1)).toBeUndefined();
   });
 });
