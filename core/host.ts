@@ -25,6 +25,15 @@ export const QEMU_TOOLS: HostTool[] = [
   { bin: 'cpio', pkg: 'cpio', neededBy: 'building VM initramfs images' },
 ];
 
+/**
+ * Host programs the tests run themselves, beyond the runners' tools: `npm test` installs them the way a run installs
+ * the runners' (test/host-tools.ts).
+ */
+export const TEST_TOOLS: HostTool[] = [
+  { bin: 'busybox', pkg: 'busybox', neededBy: 'the test that checks the VM init script with busybox sh' },
+  { bin: 'chromium', pkg: 'chromium', neededBy: 'the test that renders the HTML report in a browser' },
+];
+
 export async function which(bin: string): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
     const path = join(dir, bin);

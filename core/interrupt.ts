@@ -1,5 +1,5 @@
 import { ExitCode } from './exit-codes.ts';
-import { stopAll } from './lifecycle.ts';
+import { leftoverLine, stopAll } from './lifecycle.ts';
 
 /** The reason a run was aborted by a signal; carries the exit code that says which. */
 export class Interrupted extends Error {
@@ -38,7 +38,7 @@ export function watchInterruptions(log: (line: string) => void): Interruptions {
 
   const stopAndExit = (code: number) => {
     void stopAll()
-      .then((failed) => failed.forEach((line) => log(`could not stop ${line}; isobench clean removes it`)))
+      .then((failed) => failed.length && log(leftoverLine(failed)))
       .finally(() => process.exit(code));
   };
 

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { forEachBounded } from './bounded.ts';
+import { firstFew } from './first-few.ts';
 
 /**
  * Every instance a run starts is tracked here from the moment its process or container exists, so that an
@@ -28,7 +30,12 @@ export function liveInstances(): string[] {
   return [...live].map((s) => s.description);
 }
 
-async function stopWithin(s: Stoppable, timeoutMs: number): Promise<void> {
+/** Stops that may be under way at once when everything is stopped: what dockerd and the host take without queueing. */
+export const STOP_ALL_CONCURRENCY = 8;
+/** Attempts per instance before its stop counts as failed; a retry comes after every other stop had its turn. */
+export const STOP_ATTEMPTS = 3;
+
+async function stopWithin(s: Pick<Stoppable, 'stop'>, timeoutMs: number): Promise<void> {
   const timedOut = new AbortController();
   try {
     await Promise.race([
@@ -42,13 +49,48 @@ async function stopWithin(s: Stoppable, timeoutMs: number): Promise<void> {
   }
 }
 
+export interface StopFailure<T> {
+  item: T;
+  /** The last attempt's error. */
+  error: string;
+}
+
 /**
- * Stops everything still tracked, in parallel, each bounded by `timeoutMs`; returns the failures. An instance
- * leaves the registry when its own stop() completes, so a second call (a second Ctrl-C) waits for the stops
- * already under way instead of finding nothing to wait for, and retries those that failed.
+ * Stops `items`, at most `concurrency` at a time; each attempt is bounded by `timeoutMs`, counted from when it
+ * begins, not from when it was queued, so the bound holds however many wait. Items whose stop failed are tried
+ * again, up to `attempts` in all. Returns those that never stopped.
  */
+export async function stopBounded<T extends Pick<Stoppable, 'stop'>>(
+  items: readonly T[],
+  opts: { concurrency: number; timeoutMs?: number; attempts?: number },
+): Promise<StopFailure<T>[]> {
+  const { concurrency, timeoutMs = STOP_TIMEOUT_MS, attempts = STOP_ATTEMPTS } = opts;
+  let pending: StopFailure<T>[] = items.map((item) => ({ item, error: 'not stopped' }));
+  for (let attempt = 1; attempt <= attempts && pending.length; attempt++) {
+    const failed: StopFailure<T>[] = [];
+    await forEachBounded(pending, concurrency, async ({ item }) => {
+      try {
+        await stopWithin(item, timeoutMs);
+      } catch (error) {
+        failed.push({ item, error: (error as Error)?.message ?? String(error) });
+      }
+    });
+    pending = failed;
+  }
+  return pending;
+}
+
+/**
+ * Stops everything still tracked, a few at a time, each attempt bounded by `timeoutMs`; returns the failures. An
+ * instance leaves the registry when its own stop() completes, so a second call (a second Ctrl-C) waits for the
+ * stops already under way instead of finding nothing to wait for, and retries those that failed.
+ */
+/** One line for what could not be stopped, however much it is: a count, the first few, and what removes them. */
+export function leftoverLine(leftovers: readonly string[]): string {
+  return `could not stop ${leftovers.length} instance(s): ${firstFew(leftovers)}; run \`isobench clean\` to remove them`;
+}
+
 export async function stopAll(timeoutMs = STOP_TIMEOUT_MS): Promise<string[]> {
-  const all = [...live];
-  const results = await Promise.allSettled(all.map((s) => stopWithin(s, timeoutMs)));
-  return results.flatMap((r, i) => (r.status === 'rejected' ? [`${all[i]!.description}: ${(r.reason as Error)?.message ?? String(r.reason)}`] : []));
+  const failed = await stopBounded([...live], { concurrency: STOP_ALL_CONCURRENCY, timeoutMs });
+  return failed.map((f) => `${f.item.description}: ${f.error}`);
 }

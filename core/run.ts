@@ -5,7 +5,7 @@ import { loadConfig } from './load-config.ts';
 import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from './results.ts';
 import { createRunFolder, linkLatest, writeResults, writingTo } from './output.ts';
 import { createProgress } from './progress.ts';
-import { stopAll } from './lifecycle.ts';
+import { leftoverLine, stopAll } from './lifecycle.ts';
 import { removeRunDir } from './rundir.ts';
 import { Interrupted, watchInterruptions } from './interrupt.ts';
 import { checkRunInputs } from './run-inputs.ts';
@@ -146,9 +146,8 @@ export async function runBench(opts: RunOptions): Promise<number> {
     failure = error;
   } finally {
     const leftovers = await stopAll();
-    for (const line of leftovers) log(`could not stop ${line}`);
     // Its pid files are how `isobench clean` finds what could not be stopped.
-    if (leftovers.length) log('run `isobench clean` to remove what is left');
+    if (leftovers.length) log(leftoverLine(leftovers));
     else removeRunDir();
     interruptions.dispose();
   }

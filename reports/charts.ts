@@ -73,6 +73,7 @@ const FRIENDLY: Record<string, string> = {
   pssBytes: 'PSS per instance, all running',
   rssBytes: 'RSS per instance, all running',
   memAvailableDropBytes: 'fall of MemAvailable per start',
+  hostCpuBusy: 'host CPU busy during each start (share of all cores, 0-1)',
 };
 const friendlyName = (metric: string) => FRIENDLY[metric] ?? metric.replace(/_/g, ' ');
 

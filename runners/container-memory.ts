@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { processMemory } from '../core/procmem.ts';
-import type { MemorySample } from './types.ts';
+import type { HostScan, MemorySample } from './types.ts';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -76,16 +76,24 @@ async function parentOf(pid: number): Promise<number> {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
-/** The docker-proxy that forwards `hostPort`, if Docker's userland proxy is on. */
-async function dockerProxy(hostPort: number): Promise<number | undefined> {
+/** The host port a docker-proxy forwards, from its argv; undefined for any other process. */
+export function proxiedPort(argv: readonly string[]): number | undefined {
+  const at = argv.indexOf('-host-port');
+  const port = at < 0 ? NaN : Number(argv[at + 1]);
+  return Number.isInteger(port) ? port : undefined;
+}
+
+/** Every docker-proxy on the host by the port it forwards: one pass over /proc, whatever the number of containers. */
+export async function scanDockerProxies(): Promise<Map<number, number>> {
+  const proxies = new Map<number, number>();
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const comm = await readFile(`/proc/${name}/comm`, 'utf8').catch(() => '');
     if (comm.trim() !== 'docker-proxy') continue;
-    const argv = (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (argv[argv.indexOf('-host-port') + 1] === String(hostPort)) return Number(name);
+    const port = proxiedPort((await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0'));
+    if (port !== undefined) proxies.set(port, Number(name));
   }
-  return undefined;
+  return proxies;
 }
 
 /**
@@ -93,7 +101,7 @@ async function dockerProxy(hostPort: number): Promise<number | undefined> {
  * kernel memory) plus its containerd shim, the parent of its init process, which exists for it alone.
  * PSS = cgroup usage + shim PSS. The docker-proxy forwarding its port is reported as a part, not in the totals.
  */
-export async function containerMemory(id: string, initPid: number, hostPort: number): Promise<MemorySample> {
+export async function containerMemory(id: string, initPid: number, hostPort: number, scan: HostScan): Promise<MemorySample> {
   const cgroup = await cgroupMemory(initPid, id);
   const shimPid = await parentOf(initPid);
   const comm = (await readFile(`/proc/${shimPid}/comm`, 'utf8')).trim();
@@ -101,7 +109,7 @@ export async function containerMemory(id: string, initPid: number, hostPort: num
     throw new Error(`the parent of container ${id.slice(0, 12)}'s init (pid ${initPid}) is ${comm} (pid ${shimPid}), not a containerd shim; cannot account for the shim`);
   }
   const shim = await processMemory(shimPid);
-  const proxyPid = await dockerProxy(hostPort);
+  const proxyPid = (await scan.dockerProxies()).get(hostPort);
   const proxy = proxyPid === undefined ? undefined : await processMemory(proxyPid).catch(() => undefined);
   return {
     rssBytes: cgroup.usageBytes + shim.rssBytes,

@@ -8,7 +8,8 @@ import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
 import type { Workload } from '../fixtures/workloads.ts';
 import { containerMemory } from './container-memory.ts';
 import { docker, dockerAvailability } from './docker.ts';
-import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
+import { createHostScan } from './host-scan.ts';
+import { TrialFailure, type Endpoint, type HostScan, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
 
 /** Container logs kept for `logs()`: the tail is what explains a failure. */
 const LOG_KEEP_BYTES = 64 * 1024;
@@ -101,11 +102,11 @@ class ContainerInstance implements Instance {
     return info?.State.Running ?? false;
   }
 
-  async memory(): Promise<MemorySample> {
+  async memory(scan: HostScan = createHostScan()): Promise<MemorySample> {
     if (this.pid === undefined) this.pid = (await this.container.inspect()).State.Pid;
     if (!this.pid) throw new Error(`${this.description} is not running; it has no memory to measure`);
     try {
-      return await containerMemory(this.container.id, this.pid, this.endpoint.port);
+      return await containerMemory(this.container.id, this.pid, this.endpoint.port, scan);
     } catch (error) {
       // Its cgroup vanishes with it: say that rather than which cgroup files were missing.
       if (!(await this.alive())) throw new Error(`${this.description} is gone (exited or removed); it has no memory to measure`);
@@ -165,6 +166,17 @@ export function createContainerRunner(opts: { cacheDir: string; log?: (line: str
       // Not timed: a no-op once prepared (a manifest read and an image inspect).
       const tag = await image(w, options.signal);
       return startContainer(w, tag, options);
+    },
+
+    async stillListed(instances) {
+      // One list of this run's containers (by its label), not one inspect per instance.
+      const listed = await docker.listContainers({
+        all: true,
+        filters: { label: [`isobench.run=${process.pid}`] },
+        abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
+      });
+      const ids = new Set(listed.map((c) => c.Id));
+      return instances.filter((i) => ids.has(i.id)).map((i) => i.id);
     },
   };
 }

@@ -12,6 +12,13 @@ export interface RunnerContext {
   log?: (line: string) => void;
 }
 
+/**
+ * How many starts or stops of one runner may be under way at once. dockerd does much of a container's start and
+ * removal under its own locks: more at a time only queue there, each waiting out the others' work against its own
+ * timeout. QEMU processes start and quit independently of each other.
+ */
+export const ENGINE_CONCURRENCY: Record<RunnerName, number> = { container: 8, 'linux-vm': 32, unikraft: 32 };
+
 /** The one place that maps a runner's name to its implementation. */
 export function createRunner(name: RunnerName, ctx: RunnerContext): Runner {
   switch (name) {

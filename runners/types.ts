@@ -30,6 +30,15 @@ export interface MemorySample {
   parts?: Record<string, number>;
 }
 
+/**
+ * Host-wide facts read at most once per scan, shared by the memory readings of many instances: a sweep over N
+ * instances reads /proc once, not N times. A fresh scan for every sweep: the host changes between sweeps.
+ */
+export interface HostScan {
+  /** docker-proxy pid by the host port it forwards. */
+  dockerProxies(): Promise<ReadonlyMap<number, number>>;
+}
+
 export interface StartOptions {
   /** The probe must succeed within this time after `requested`, else the start fails. */
   readyTimeoutMs: number;
@@ -53,7 +62,8 @@ export interface Instance {
   readonly guestUptimeAtInitS?: number;
   /** Host process id (QEMU) or the container's init pid on the host, for cleanup bookkeeping. */
   readonly pid?: number;
-  memory(): Promise<MemorySample>;
+  /** Memory now; `scan` shares host-wide lookups with the other instances of a sweep (a fresh one when absent). */
+  memory(scan?: HostScan): Promise<MemorySample>;
   /** Console output (VM/unikernel) or container logs, most recent last. */
   logs(): string;
   /** False once the instance died or was stopped. */
@@ -78,6 +88,11 @@ export interface Runner {
   /** Build or fetch everything `start` needs; idempotent and cached. */
   prepare(workload: Workload, signal?: AbortSignal): Promise<void>;
   start(workload: Workload, options: StartOptions): Promise<Instance>;
+  /**
+   * Of `instances`, already stopped, the ids the platform itself still lists, in one query for all of them (the
+   * Docker API for containers). Absent where a host process is all there is, which /proc shows.
+   */
+  stillListed?(instances: readonly Instance[]): Promise<string[]>;
 }
 
 /** A trial that failed for a reason worth reporting (probe timeout, kernel panic, ...). */

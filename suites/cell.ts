@@ -1,5 +1,6 @@
 import type { Cell, Label, Metric, Trial } from '../core/results.ts';
 import { summarize } from '../core/stats.ts';
+import { READINESS_NOTE } from '../fixtures/probes.ts';
 import type { SuiteContext } from './types.ts';
 
 export interface MetricSpec {
@@ -38,10 +39,10 @@ export function failureSummary(trials: readonly Trial[]): string | undefined {
   return `${failed} of ${trials.length} trials failed: ${reasons[0]}${more}`;
 }
 
-/** The label of a cell as its runner describes it, with the suite's own notes added. */
+/** The label of a cell as its runner describes it, with how readiness is probed and the suite's own notes added. */
 export function cellLabel(ctx: SuiteContext, memoryMiB?: number, notes: string[] = []): Label {
   const label = ctx.runner.label(ctx.workload, memoryMiB === undefined ? undefined : { memoryMiB });
-  return { ...label, notes: [...label.notes, ...notes] };
+  return { ...label, notes: [...label.notes, READINESS_NOTE, ...notes] };
 }
 
 /** Assembles a cell; `reason` defaults to the failures' summary. */

@@ -1,4 +1,5 @@
 import { Bench } from 'tinybench';
+import { childSignal } from '../core/child-signal.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Trial } from '../core/results.ts';
 import type { Instance, MemorySample, PhaseName } from '../runners/types.ts';
@@ -84,13 +85,15 @@ export const coldStartSuite: Suite = {
     // tinybench drives the loop (warm-ups, then exactly N iterations, abortable) and is handed each trial's time to
     // ready through `overriddenDuration`, since the work happens in another process. Its own statistics are not
     // used: a failed trial must be recorded with its reason rather than dropped, and each trial has several phases.
+    // tinybench never removes the abort listeners it adds: it gets a signal of this cell's own.
+    const cellSignal = childSignal(ctx.signal);
     const bench = new Bench({
       iterations: settings.trials,
       time: 0,
       warmup: settings.warmups > 0,
       warmupIterations: settings.warmups,
       warmupTime: 0,
-      signal: ctx.signal,
+      signal: cellSignal.signal,
     });
     bench.add(
       `${ctx.workload.name}@${ctx.runner.name}`,
@@ -103,6 +106,7 @@ export const coldStartSuite: Suite = {
     try {
       await bench.run();
     } finally {
+      cellSignal.release();
       ctx.progress.end();
     }
 

@@ -1,3 +1,5 @@
+import { busyShare, type CpuTimes } from '../core/cpu-load.ts';
+import { childSignal } from '../core/child-signal.ts';
 import { decide, isTimeout, perInstanceEstimate, type StopReason } from './density-rules.ts';
 
 /** A start that hangs this long beyond its timeout is aborted by the ramp itself. */
@@ -12,6 +14,11 @@ export interface RampRecord<T> {
   elapsedMs: number;
   memAvailableBeforeBytes: number;
   memAvailableAfterBytes: number;
+  /**
+   * Share of all host cores busy while this start was under way (0 to 1): a curve that bends because the CPU
+   * saturated shows it here, one that bends for memory does not.
+   */
+  hostCpuBusy?: number;
   /** Starts that were in flight at the same time, this one included: with more than 1, the MemAvailable falls overlap. */
   concurrent: number;
   instance?: T;
@@ -26,6 +33,8 @@ export interface RampOptions<T> {
   startTimeoutMs: number;
   signal: AbortSignal;
   memAvailable(): Promise<number>;
+  /** Host CPU times, read as each start is requested and as it settles. */
+  cpuTimes?(): Promise<CpuTimes>;
   /**
    * Starts instance `index`; must honour `signal` (the ramp's abort or its guard against a hanging start). The
    * signal is never aborted once the start has settled, so a runner may keep listening to it for the instance's
@@ -66,24 +75,29 @@ export async function ramp<T>(opts: RampOptions<T>): Promise<RampResult<T>> {
     const requestedAt = now();
     // Not AbortSignal.any/timeout: the guard must stop firing once the start settled (the QEMU runner stops its
     // instance whenever the start's signal aborts), and must not depend on garbage collection to do so.
-    const guard = new AbortController();
-    const forward = () => guard.abort(opts.signal.reason);
-    opts.signal.addEventListener('abort', forward, { once: true });
+    const guard = childSignal(opts.signal);
     const guardMs = opts.guardMs ?? opts.startTimeoutMs + START_GUARD_GRACE_MS;
-    const timer = setTimeout(() => guard.abort(new Error(`start still pending after ${guardMs} ms; aborted it`)), guardMs);
+    const timer = setTimeout(() => guard.controller.abort(new Error(`start still pending after ${guardMs} ms; aborted it`)), guardMs);
     const release = () => {
       clearTimeout(timer);
-      opts.signal.removeEventListener('abort', forward);
+      guard.release();
     };
     const concurrent = inFlight.size + 1;
+    // A reading that fails leaves the point without its CPU share; it must not fail the start.
+    const readCpu = () => opts.cpuTimes?.().catch(() => undefined);
+    const cpuBefore = readCpu();
     const settle = async (outcome: { instance: T } | { error: unknown }) => {
       const elapsedMs = now() - requestedAt;
+      const before = await cpuBefore;
+      const after = before && (await readCpu());
+      const hostCpuBusy = after && busyShare(before, after);
       const record: RampRecord<T> = {
         index,
         requestedAtMs: requestedAt - t0,
         elapsedMs,
         memAvailableBeforeBytes: memBefore,
         memAvailableAfterBytes: await opts.memAvailable(),
+        ...(hostCpuBusy !== undefined && { hostCpuBusy }),
         concurrent,
         ...outcome,
       };

@@ -1,12 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { forEachBounded } from '../core/bounded.ts';
+import { hostCpuTimes, measureCost, type WorkCost } from '../core/cpu-load.ts';
+import { firstFew, shorten } from '../core/first-few.ts';
 import { memAvailableBytes } from '../core/host.ts';
 import type { Trial } from '../core/results.ts';
 import { probeOnce } from '../fixtures/probes.ts';
+import { createHostScan } from '../runners/host-scan.ts';
+import { ENGINE_CONCURRENCY } from '../runners/index.ts';
 import type { Instance, MemorySample } from '../runners/types.ts';
 import { buildCell, cellLabel, metricFromTrials, trialError, type MetricSpec } from './cell.ts';
 import { ramp, type RampRecord } from './density-ramp.ts';
 import { STOP_REASON_TEXT } from './density-rules.ts';
-import { processAlive } from '../core/processes.ts';
+import { leftoverReason, stopAndVerify, type StopReport } from './density-stop.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
 const DENSITY_COUNT: MetricSpec = { name: 'density_count', unit: 'instances', direction: 'higher' };
@@ -28,17 +33,40 @@ interface AtFullDensity {
 
 const LOG_TAIL_LINES = 30;
 
-async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<number, Instance>): Promise<Map<number, AtFullDensity>> {
+/** What the sweep at full density saw, and what each of its two passes cost the harness. */
+interface Sweep {
+  seen: Map<number, AtFullDensity>;
+  memoryCost: WorkCost;
+  livenessCost: WorkCost;
+}
+
+async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<number, Instance>): Promise<Sweep> {
   const seen = new Map<number, AtFullDensity>();
-  // Memory first, every instance, then the sweep: the probes' own traffic should not be in the figures.
-  for (const [index, instance] of instances) {
-    try {
-      seen.set(index, { memory: await instance.memory() });
-    } catch (error) {
-      seen.set(index, { memoryError: (error as Error).message });
+  // Memory first, every instance, then the sweep: the probes' own traffic should not be in the figures. One host
+  // scan for all of them: what every reading needs from all of /proc is read once.
+  const scan = createHostScan();
+  const { cost: memoryCost } = await measureCost(async () => {
+    for (const [index, instance] of instances) {
+      try {
+        seen.set(index, { memory: await instance.memory(scan) });
+      } catch (error) {
+        seen.set(index, { memoryError: (error as Error).message });
+      }
     }
-  }
-  for (const [index, instance] of instances) {
+  });
+  const { cost: livenessCost } = await measureCost(() => probeAll(ctx, instances, seen));
+  return { seen, memoryCost, livenessCost };
+}
+
+/**
+ * Probes under way at once in the liveness sweep: each goes to its own instance (through its own docker-proxy or
+ * QEMU), so one slow answer need not hold up the others.
+ */
+const SWEEP_CONCURRENCY = 8;
+
+/** One probe per instance, in `seen`; for one that does not answer, whether it still runs and its last output. */
+async function probeAll(ctx: SuiteContext, instances: ReadonlyMap<number, Instance>, seen: Map<number, AtFullDensity>): Promise<void> {
+  await forEachBounded([...instances], SWEEP_CONCURRENCY, async ([index, instance]) => {
     const entry = seen.get(index)!;
     try {
       await probeOnce(ctx.workload.probe, instance.endpoint, ctx.signal);
@@ -50,22 +78,13 @@ async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<nu
       entry.alive = await instance.alive();
       entry.logTail = instance.logs().split('\n').slice(-LOG_TAIL_LINES).join('\n');
     }
-  }
-  return seen;
+  });
 }
 
-/** Stops every instance, then checks that none is alive and no host process of theirs is left. */
-async function stopAndVerify(instances: ReadonlyMap<number, Instance>): Promise<string[]> {
-  const all = [...instances.values()];
-  const stopped = await Promise.allSettled(all.map((i) => i.stop()));
-  const leftovers: string[] = [];
-  for (const [n, instance] of all.entries()) {
-    const outcome = stopped[n]!;
-    if (outcome.status === 'rejected') leftovers.push(`${instance.id}: stop failed: ${String(outcome.reason)}`);
-    else if (await instance.alive()) leftovers.push(`${instance.id}: still alive after stop`);
-    else if (instance.pid !== undefined && processAlive(instance.pid)) leftovers.push(`${instance.id}: host pid ${instance.pid} still exists`);
-  }
-  return leftovers;
+/** What a phase of the harness's own work cost, in all and per instance it handled. */
+function costPerInstance(cost: WorkCost, instances: number) {
+  const per = (x: number) => (instances ? x / instances : 0);
+  return { instances, ...cost, wallMsPerInstance: per(cost.wallMs), harnessCpuMsPerInstance: per(cost.harnessCpuMs) };
 }
 
 function instanceTrial(record: RampRecord<Instance>, t0: number, atFull: AtFullDensity | undefined): Trial {
@@ -74,6 +93,7 @@ function instanceTrial(record: RampRecord<Instance>, t0: number, atFull: AtFullD
     requestedAtMs: record.requestedAtMs,
     elapsedMs: record.elapsedMs,
     concurrent: record.concurrent,
+    ...(record.hostCpuBusy !== undefined && { hostCpuBusy: record.hostCpuBusy }),
     memAvailableBeforeBytes: record.memAvailableBeforeBytes,
     memAvailableAfterBytes: record.memAvailableAfterBytes,
     ...atFull,
@@ -106,7 +126,7 @@ export const densitySuite: Suite = {
   name: 'density',
   async run(ctx: SuiteContext) {
     const s = ctx.config.suite.density;
-    ctx.progress.begin({ suite: 'density', workload: ctx.workload.name, runner: ctx.runner.name }, s.target + 1);
+    ctx.progress.begin({ suite: 'density', workload: ctx.workload.name, runner: ctx.runner.name }, s.target + 2);
     const t0 = Date.now();
     const memAvailableAtStart = await memAvailableBytes();
     const reserveBytes = Math.round(memAvailableAtStart * s.memoryReserve);
@@ -115,20 +135,28 @@ export const densitySuite: Suite = {
     let stop: keyof typeof STOP_REASON_TEXT = 'aborted';
     let atFull = new Map<number, AtFullDensity>();
     let memAvailableAtFull: number | undefined;
-    let leftovers: string[] = [];
+    let stopReport: StopReport = { leftovers: [] };
+    let sweep: Sweep | undefined;
+    let stopCost: WorkCost | undefined;
+    // The engine's bound holds for the starts as for the stops: more at a time would only queue inside it.
+    const engineBound = ENGINE_CONCURRENCY[ctx.runner.name];
+    const concurrency = Math.min(s.concurrency, engineBound);
+    let settled = 0;
     try {
       const result = await ramp({
         target: s.target,
-        concurrency: s.concurrency,
+        concurrency,
         reserveBytes,
         startTimeoutMs: s.startTimeoutMs,
         signal: ctx.signal,
         memAvailable: memAvailableBytes,
+        cpuTimes: hostCpuTimes,
         start: (_index, signal) => ctx.runner.start(ctx.workload, { readyTimeoutMs: s.startTimeoutMs, signal }),
         onRecord: (r) => {
           if (r.instance) instances.set(r.index, r.instance);
           else ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: start ${r.index + 1} failed: ${trialError(r.error).reason}`);
-          ctx.progress.step(Math.min(r.index + 1, s.target), `${instances.size} instances up`);
+          // Counted in completion order: starts finish out of index order when several are under way.
+          ctx.progress.step(++settled, `${instances.size} instances up`);
         },
       });
       records = result.records;
@@ -137,20 +165,26 @@ export const densitySuite: Suite = {
         ctx.progress.step(s.target + 1, `${instances.size} instances: memory and liveness sweep`);
         await sleep(ctx.config.suite.memory.settleMs, undefined, { signal: ctx.signal });
         memAvailableAtFull = await memAvailableBytes();
-        atFull = await measureAtFullDensity(ctx, instances);
+        sweep = await measureAtFullDensity(ctx, instances);
+        atFull = sweep.seen;
       }
     } catch (error) {
       if (!ctx.signal.aborted) throw error;
     } finally {
-      leftovers = await stopAndVerify(instances);
+      ctx.progress.step(s.target + 2, `stopping ${instances.size} instances, ${engineBound} at a time`);
+      const stopped = await measureCost(() => stopAndVerify([...instances.values()], ctx.runner, engineBound));
+      stopReport = stopped.result;
+      stopCost = stopped.cost;
       ctx.progress.end();
     }
+    const { leftovers } = stopReport;
     const memAvailableAfterStop = await memAvailableBytes();
 
     const instanceTrials = records.map((r) => instanceTrial(r, t0, atFull.get(r.index)));
     const trials = [...instanceTrials];
     const answered = [...atFull.values()].filter((a) => a.answered).length;
     const silent = [...atFull.entries()].filter(([, a]) => a.answered === false).map(([i, a]) => `#${i + 1}: ${a.probeError}`);
+    const unmeasured = [...atFull.entries()].filter(([, a]) => a.memoryError !== undefined).map(([i, a]) => `#${i + 1}: ${a.memoryError}`);
     if (!ctx.signal.aborted) {
       trials.push({
         index: records.length,
@@ -164,11 +198,12 @@ export const densitySuite: Suite = {
     }
 
     const countFlags = [
-      ...(silent.length ? [`${silent.length} of ${instances.size} instances did not answer the final liveness sweep: ${silent.join('; ')}`] : []),
-      ...(leftovers.length ? [`not everything was stopped: ${leftovers.join('; ')}`] : []),
+      ...(silent.length ? [`${silent.length} of ${instances.size} instances did not answer the final liveness sweep: ${firstFew(silent)}`] : []),
+      ...(leftovers.length ? [leftoverReason(leftovers, instances.size)] : []),
+      ...(stopReport.unverified ? [stopReport.unverified] : []),
     ];
     const dropFlags =
-      s.concurrency > 1 ? [`starts overlapped (concurrency ${s.concurrency}): each fall of MemAvailable includes its neighbours' starts`] : [];
+      concurrency > 1 ? [`starts overlapped (concurrency ${concurrency}): each fall of MemAvailable includes its neighbours' starts`] : [];
     const metrics = [
       metricFromTrials(DENSITY_COUNT, trials, countFlags),
       metricFromTrials(START_MS, trials),
@@ -181,7 +216,9 @@ export const densitySuite: Suite = {
       stopReason: stop,
       stopReasonText: STOP_REASON_TEXT[stop],
       target: s.target,
-      concurrency: s.concurrency,
+      concurrency,
+      ...(concurrency < s.concurrency && { configuredConcurrency: s.concurrency }),
+      stopConcurrency: engineBound,
       startTimeoutMs: s.startTimeoutMs,
       memoryReserve: s.memoryReserve,
       reserveBytes,
@@ -196,27 +233,49 @@ export const densitySuite: Suite = {
         : {}),
       memAvailableAfterStopBytes: memAvailableAfterStop,
       pssTotalBytes: pssTotal,
-      /** The start latency and memory of each instance against the number already running. */
-      curve: instanceTrials.map((t) => ({
-        instance: t.index + 1,
-        ok: t.ok,
-        startMs: t.values[START_MS.name] ?? null,
-        pssBytes: t.values[PSS.name] ?? null,
-        memAvailableDropBytes: t.values[MEM_AVAILABLE_DROP.name] ?? null,
-      })),
+      /**
+       * The start latency and memory of each instance against the number already running, with how busy the host
+       * CPU was during its start (0 to 1): a curve bending from CPU saturation shows it there.
+       */
+      curve: records.map((r, n) => {
+        const t = instanceTrials[n]!;
+        return {
+          instance: t.index + 1,
+          ok: t.ok,
+          startMs: t.values[START_MS.name] ?? null,
+          pssBytes: t.values[PSS.name] ?? null,
+          memAvailableDropBytes: t.values[MEM_AVAILABLE_DROP.name] ?? null,
+          hostCpuBusy: r.hostCpuBusy ?? null,
+        };
+      }),
+      /** What the harness itself spent on the sweep (memory of all, then one probe each) and on stopping them all. */
+      harnessCost: {
+        ...(sweep && {
+          sweepMemory: costPerInstance(sweep.memoryCost, instances.size),
+          sweepLiveness: costPerInstance(sweep.livenessCost, instances.size),
+        }),
+        ...(stopCost && { stop: costPerInstance(stopCost, instances.size) }),
+      },
+      silent,
+      unmeasured,
       leftovers,
+      ...(stopReport.unverified && { leftoversUnverified: stopReport.unverified }),
     };
     const failed = records.find((r) => !r.instance && !ctx.signal.aborted);
     const reason =
       leftovers.length > 0
-        ? `instances left after stop: ${leftovers.join('; ')}`
+        ? leftoverReason(leftovers, instances.size)
         : failed
-          ? `stopped after ${instances.size} instances: ${STOP_REASON_TEXT[stop]}: ${trialError(failed.error).reason}`
+          ? `stopped after ${instances.size} instances: ${STOP_REASON_TEXT[stop]}: ${shorten(trialError(failed.error).reason)}`
           : undefined;
     const notes = [
-      `ramp: up to ${s.target} instances, ${s.concurrency} start(s) at a time, each must be ready within ${s.startTimeoutMs} ms; ` +
+      `ramp: up to ${s.target} instances, ${concurrency} start(s) at a time` +
+        (concurrency < s.concurrency ? ` (${s.concurrency} configured; ${engineBound} is the ${ctx.runner.name} engine's bound)` : '') +
+        `, each must be ready within ${s.startTimeoutMs} ms; ` +
         `stops before MemAvailable would fall below ${(s.memoryReserve * 100).toFixed(0)}% of its value at the start`,
-      'memory per instance read with all instances running (PSS shares what they share); liveness: every instance probed once at the end',
+      `memory per instance read with all instances running (PSS shares what they share); liveness: every instance probed once at the end, ${SWEEP_CONCURRENCY} at a time`,
+      `stop: ${engineBound} at a time, each attempt bounded and retried, then verified through the platform's own list and /proc; ` +
+        "extra.harnessCost: the harness's wall time and CPU for the sweep and the stop, per instance; extra.curve: host CPU busy share during each start",
     ];
     return buildCell(
       ctx,

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type RequestListener } from 'node:htt
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allocatePort, releasePort } from '../core/ports.ts';
-import { probeOnce, waitReady } from '../fixtures/probes.ts';
+import { FINE_POLL_MS, MAX_RETRY_MS, probeOnce, retryDelayMs, waitReady } from '../fixtures/probes.ts';
 import type { ProbeSpec } from '../fixtures/workloads.ts';
 import { TrialFailure, type Endpoint } from '../runners/types.ts';
 
@@ -133,6 +133,17 @@ describe('probeOnce', () => {
   });
 });
 
+describe('retryDelayMs', () => {
+  it('retries back to back in the first window, then 1 ms doubling every second up to the cap', () => {
+    expect(retryDelayMs(0)).toBe(0);
+    expect(retryDelayMs(FINE_POLL_MS - 1)).toBe(0);
+    expect(retryDelayMs(FINE_POLL_MS)).toBe(1);
+    expect(retryDelayMs(FINE_POLL_MS + 1_000)).toBe(2);
+    expect(retryDelayMs(FINE_POLL_MS + 3_500)).toBe(8);
+    expect(retryDelayMs(FINE_POLL_MS + 60_000)).toBe(MAX_RETRY_MS);
+  });
+});
+
 describe('waitReady', () => {
   it('polls until the probe succeeds', async () => {
     let requests = 0;
@@ -141,8 +152,28 @@ describe('waitReady', () => {
       if (requests < 3) res.statusCode = 503;
       res.end('hello\n');
     });
-    await waitReady(hello, endpoint, { timeoutMs: 30_000 });
+    const readiness = await waitReady(hello, endpoint, { timeoutMs: 30_000 });
     expect(requests).toBe(3);
+    expect(readiness.attempts).toBe(3);
+    // Readiness came between the last refused attempt and the one that succeeded, in that order.
+    expect(readiness.lastFailedAttemptAt).toBeLessThan(readiness.readyAt);
+  });
+
+  it('reports no failed attempt when the first one succeeds', async () => {
+    const endpoint = await http((_req, res) => res.end('hello\n'));
+    const readiness = await waitReady(hello, endpoint, { timeoutMs: 30_000 });
+    expect(readiness).toEqual({ readyAt: expect.any(Number), attempts: 1 });
+  });
+
+  it('sees a server that starts listening while it polls, in the back-to-back window without a timer between attempts', async () => {
+    const port = await closedPort();
+    const server = createHttpServer((_req, res) => res.end('hello\n'));
+    servers.push(server);
+    // Listening on the port only after a few refused attempts.
+    setTimeout(() => server.listen(port.port, '127.0.0.1'), 30);
+    const readiness = await waitReady(hello, port, { timeoutMs: 30_000 });
+    expect(readiness.attempts).toBeGreaterThan(1);
+    expect(readiness.lastFailedAttemptAt).toBeDefined();
   });
 
   it('throws a TrialFailure naming the timeout and the last probe error', async () => {

@@ -105,6 +105,16 @@ describe('density suite on containers (quick)', () => {
     expect(metric(cell, 'pss_per_instance_bytes').samples).toHaveLength(20);
     expect(extra.curve).toHaveLength(20);
     expect(extra.curve.map((p: { instance: number }) => p.instance)).toEqual([...Array(20).keys()].map((i) => i + 1));
+    for (const point of extra.curve) expect(point.hostCpuBusy).toBeGreaterThanOrEqual(0);
+    // The harness's own cost of the sweep and the stop, per instance, for all 20.
+    for (const phase of ['sweepMemory', 'sweepLiveness', 'stop']) {
+      expect(extra.harnessCost[phase]).toMatchObject({ instances: 20, wallMs: expect.any(Number), harnessCpuMs: expect.any(Number) });
+      expect(extra.harnessCost[phase].wallMsPerInstance).toBeCloseTo(extra.harnessCost[phase].wallMs / 20);
+    }
+    // Every container's memory includes the docker-proxy of its port as a part, found by the one scan of the sweep.
+    for (const trial of cell.trials.filter((t) => t.detail?.memory)) {
+      expect((trial.detail!.memory as { parts: Record<string, number> }).parts.dockerProxyPssBytes).toBeGreaterThan(0);
+    }
     await expectNothingLeft();
   });
 
