@@ -1,7 +1,7 @@
 /**
- * `npm run calibrate-gate [-- --results FILE ... --pairs N --resamples N]`: replays the regression gate
+ * `npm run calibrate-gate [-- [results.json ...] [--pairs N] [--resamples N] [--seed N]]`: replays the regression gate
  * (compareResults, and compareRounds as `isobench ab` uses it) with the default config on simulated pairs of runs,
- * and prints how often it fails, passes and detects a change. With --results, every gated cold-start row of those
+ * and prints how often it fails, passes and detects a change. Given results files, every gated cold-start row of those
  * real runs is resampled (with replacement) from its own measured trials; without, lognormal rows with the CVs
  * measured on a shared 2-core host (containers 7-10%, Linux VMs under TCG 9-20%). Rates are what this prints, not
  * what tests assert: the gate's rule is judged by them.
@@ -17,9 +17,9 @@ import { mulberry32 } from '../reports/prng.ts';
 import { formatPercent } from '../reports/format.ts';
 import { markdownTable } from '../reports/markdown.ts';
 
-const { values } = parseArgs({
+const { values, positionals: resultsFiles } = parseArgs({
+  allowPositionals: true,
   options: {
-    results: { type: 'string', multiple: true, default: [] },
     pairs: { type: 'string', default: '1000' },
     resamples: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '1' },
@@ -47,7 +47,7 @@ const random = mulberry32(Number(values.seed));
 const gaussian = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 async function sources(): Promise<{ rows: RowSource[]; template: Results | null; origin: string }> {
-  if (!values.results.length) {
+  if (!resultsFiles.length) {
     const lognormal = (runner: Cell['runner'], workload: string, cv: number, medianMs: number): RowSource => {
       const sigma = Math.sqrt(Math.log(1 + cv * cv));
       return { workload, runner, label: `${runner} ${workload}, lognormal CV ${formatPercent(cv)}`, draw: (r) => medianMs * Math.exp(sigma * gaussian(r)) };
@@ -62,7 +62,7 @@ async function sources(): Promise<{ rows: RowSource[]; template: Results | null;
       origin: 'lognormal rows with the CVs of a shared 2-core host (containers 7-10%, Linux VMs under TCG 9-20%)',
     };
   }
-  const runs = await Promise.all(values.results.map(readResults));
+  const runs = await Promise.all(resultsFiles.map(readResults));
   const pooled = new Map<string, { cell: Cell; samples: number[] }>();
   for (const cell of runs.flatMap((r) => r.cells).filter((c) => c.suite === 'cold-start')) {
     const samples = cell.metrics.find((m) => m.name === 'ready_ms')?.samples ?? [];
@@ -78,7 +78,7 @@ async function sources(): Promise<{ rows: RowSource[]; template: Results | null;
       draw: (r) => samples[Math.floor(r() * samples.length)]!,
     })),
     template: runs[0]!,
-    origin: `ready_ms trials of ${values.results.join(', ')}, resampled with replacement`,
+    origin: `ready_ms trials of ${resultsFiles.join(', ')}, resampled with replacement`,
   };
 }
 

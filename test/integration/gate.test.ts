@@ -58,7 +58,7 @@ describe('regression gate on real runs', () => {
     expect(ab.stdout).toMatch(/\| http-hello \| container \| .*\(n=16\) \| .*\(n=16\) \| [-+]\d+\.\d% \(8 rounds\) \|/);
     expect(ab.stdout).not.toContain('REGRESSED');
     expect(ab.code, ab.stdout).toBe(0);
-  });
+  }, 900_000); // 16 runs of isobench, each with its own preflight, on a shared 2-core host
 
   it('refuses, before measuring, designs that could never show a regression (exit 2, naming what would work)', async () => {
     const ab = await isobench(['ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '4', '--runner', 'container', '--workload', 'http-hello']);
