@@ -169,7 +169,7 @@ interface Measured {
 }
 
 /** One gate row as the rule sees it: its description, and its samples or why it cannot be judged. */
-export type RowDraft = Omit<GateRow, 'change' | 'interval' | 'test' | 'spread' | 'mde' | 'verdict' | 'reason'> & {
+type RowDraft = Omit<GateRow, 'change' | 'interval' | 'test' | 'spread' | 'mde' | 'verdict' | 'reason'> & {
   measured: Measured | { notJudged: string };
 };
 
@@ -188,7 +188,7 @@ const BY_TRIAL: Analysis = {
   measure(baseline, current, minSamples, seed, resamples) {
     const b = baseline.flat();
     const c = current.flat();
-    if (b.length < minSamples || c.length < minSamples) return `at least ${minSamples} trials per side are needed`;
+    if (b.length < minSamples || c.length < minSamples) return `too few samples: at least ${minSamples} trials per side are needed`;
     const boot = bootstrapRatioOfMedians(c, b, { level: EQUIVALENCE_LEVEL, resamples, seed });
     if (!boot) return 'the baseline median is not positive: no ratio to compare with the threshold';
     const spread = pooledLogSd(b, c);
@@ -213,7 +213,7 @@ const BY_ROUND: Analysis = {
   measure(baseline, current, minSamples, seed, resamples) {
     const ratios = roundLogRatios(baseline, current);
     if (ratios === null) return 'a median is not positive: no ratio to compare with the threshold';
-    if (ratios.length < minSamples) return `at least ${minSamples} rounds with samples on both sides are needed`;
+    if (ratios.length < minSamples) return `too few samples: at least ${minSamples} rounds with samples on both sides are needed`;
     const boot = bootstrapMedian(ratios, { level: EQUIVALENCE_LEVEL, resamples, seed })!;
     const spread = standardDeviation(ratios);
     return {
@@ -390,14 +390,14 @@ function compare(
  * - not judged when it had too few samples, or samples that could never be significant (minP × comparisons ≥ α);
  * - no change detected otherwise: neither a regression nor shown unchanged, which does not fail the gate.
  */
-export function judgeRows(drafts: readonly RowDraft[], alpha: number): GateRow[] {
+function judgeRows(drafts: readonly RowDraft[], alpha: number): GateRow[] {
   const tested = drafts.filter((d) => !('notJudged' in d.measured));
   const adjusted = holmAdjust(tested.map((d) => (d.measured as Measured).test.p));
   const comparisons = tested.length;
   return drafts.map((draft) => {
     const { measured, ...row } = draft;
     if ('notJudged' in measured) {
-      return { ...row, change: null, interval: null, test: null, spread: null, mde: null, verdict: 'not-judged', reason: `too few samples: ${measured.notJudged}` };
+      return { ...row, change: null, interval: null, test: null, spread: null, mde: null, verdict: 'not-judged', reason: measured.notJudged };
     }
     const test = { ...measured.test, pAdjusted: adjusted[tested.indexOf(draft)]! };
     const mde = measured.se === null ? null : minimalDetectableEffect(measured.se, alpha / comparisons, row.threshold);
