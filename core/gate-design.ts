@@ -91,14 +91,18 @@ export function checkTrialsGate(config: Config, runners: readonly RunnerName[], 
     }
     const sd = logSpread(r.samples);
     if (sd === null) continue;
-    const mdeAt = (n: number) => minimalDetectableEffect(sd * Math.sqrt(1 / r.samples.length + 1 / n), alpha / m, r.threshold);
-    const mde = mdeAt(r.n);
+    const mdeAt = (nb: number, n: number) => minimalDetectableEffect(sd * Math.sqrt(1 / nb + 1 / n), alpha / m, r.threshold);
+    const mde = mdeAt(r.samples.length, r.n);
     if (mde > 2 * r.threshold) {
-      const enough = smallest(r.n + 1, (n) => mdeAt(n) <= 2 * r.threshold);
+      const within = (nb: number, n: number) => mdeAt(nb, n) <= 2 * r.threshold;
+      const enough = smallest(r.n + 1, (n) => within(r.samples.length, n));
+      const both = smallest(r.n + 1, (n) => within(n, n));
       warnings.push(
         `${where(r)}: with ${r.n} samples against the baseline's ${r.samples.length} (spread ${formatPercent(sd)}) it detects ` +
           `+${formatPercent(mde)} with 90% power, more than twice its ${formatPercent(r.threshold)} threshold; ` +
-          (enough === null ? 'the baseline itself has too few samples: re-measure it with more' : `${r.setting} ${enough} would bring it to ${formatPercent(2 * r.threshold)}`),
+          (enough !== null
+            ? `${r.setting} ${enough} would bring it to ${formatPercent(2 * r.threshold)}`
+            : `no number of samples against this baseline would: ${both === null ? 'this spread is too large for any' : `${both} on both sides would`}`),
       );
     }
   }
