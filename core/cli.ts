@@ -4,13 +4,14 @@ import { ConfigError, RUNNER_NAMES, SUITE_NAMES, WORKLOAD_NAMES } from './config
 import { ExitCode } from './exit-codes.ts';
 import { OutputError } from './output.ts';
 import { ResultsFormatError } from './results.ts';
-import { runBench } from './run.ts';
+import { resolveRunConfig, runBench, selectedRunners } from './run.ts';
 import { UsageError } from './usage-error.ts';
 import { doctor } from './doctor.ts';
 import { clean } from './clean.ts';
 import { loadConfig } from './load-config.ts';
 import { gateCommand } from './gate-command.ts';
-import { abCommand } from './ab.ts';
+import { AB_DEFAULT_ROUNDS, AB_DEFAULT_TRIALS, abCommand } from './ab.ts';
+import { GateRefusedError } from '../reports/index.ts';
 import { reportCommand } from './report-command.ts';
 
 const USAGE = `usage: isobench [run] [options]          measure (npm run bench -- [options])
@@ -18,7 +19,8 @@ const USAGE = `usage: isobench [run] [options]          measure (npm run bench -
        isobench report <results.json...> [--out DIR]   render HTML/CSV/Markdown from saved results (several: one comparison)
        isobench gate --baseline FILE --current FILE    exit 1 on a significant regression
        isobench ab --a REF|FILE --b REF|FILE [--rounds N] [run options]
-                                           run two builds interleaved on this host and gate B against A
+                                           run two builds in ABBA rounds on this host and gate B against A by round
+                                           (default ${AB_DEFAULT_ROUNDS} rounds of ${AB_DEFAULT_TRIALS} cold-start trials)
        isobench clean                      remove what a killed run left (containers by label, QEMU by pid file)
 
 run options:
@@ -32,7 +34,8 @@ run options:
   --json             print results.json on stdout (progress goes to stderr)
   --no-install       never install packages or start dockerd; print the command instead
   --baseline FILE --gate   after the run, gate it against FILE (exit 1 on a regression)
-exit codes: 0 done, 1 gate failed, 2 usage, config or input error, 3 host not ready, 4 gate inconclusive,
+exit codes: 0 done (gate: no regression detected), 1 gate failed, 2 usage, config or input error (gate: a design
+            that can never detect a regression), 3 host not ready, 4 gate could not judge every row,
             70 internal error, 130 interrupted (SIGINT), 143 terminated (SIGTERM)`;
 
 
@@ -109,18 +112,27 @@ export async function main(argv: string[]): Promise<number> {
     case 'gate':
       return gateCommand(required(values.baseline, '--baseline FILE'), required(values.current, '--current FILE'), await gates());
     case 'ab': {
-      const passOn = (['suite', 'runner', 'workload', 'trials'] as const).flatMap((k) => (values[k] ? [`--${k}`, values[k]!] : []));
+      const rounds = positiveInt(values.rounds, '--rounds') ?? AB_DEFAULT_ROUNDS;
+      if (rounds % 2) throw new UsageError(`--rounds: expected an even number (rounds run A B, then B A, ...), got ${rounds}`);
+      const trials = positiveInt(values.trials, '--trials') ?? AB_DEFAULT_TRIALS;
+      const suites = list(values.suite, SUITE_NAMES, '--suite') ?? ['cold-start'];
+      const runners = list(values.runner, RUNNER_NAMES, '--runner');
+      const workloads = list(values.workload, WORKLOAD_NAMES, '--workload');
+      const planned = resolveRunConfig((await loadConfig(values.config)).config, { suites, runners, workloads, trials, quick: values.quick, json: false, install: false });
+      const passOn = (['runner', 'workload'] as const).flatMap((k) => (values[k] ? [`--${k}`, values[k]!] : []));
       return abCommand({
         a: required(values.a, '--a REF|FILE'),
         b: required(values.b, '--b REF|FILE'),
-        rounds: positiveInt(values.rounds, '--rounds') ?? 4,
+        rounds,
         runArgs: [
-          ...(values.suite ? [] : ['--suite', 'cold-start']),
+          '--suite', suites.join(','),
+          '--trials', String(trials),
           ...passOn,
           ...(values.quick ? ['--quick'] : []),
           ...(values.config ? ['--config', resolve(values.config)] : []),
         ],
-        gates: await gates(),
+        config: planned,
+        runners: selectedRunners(planned, runners),
       });
     }
     case 'clean':
@@ -137,7 +149,7 @@ export async function cli(argv: string[]): Promise<never> {
     code = await main(argv);
   } catch (error) {
     const e = error as Error & { code?: string };
-    if (error instanceof ConfigError || error instanceof OutputError || error instanceof ResultsFormatError) {
+    if (error instanceof ConfigError || error instanceof OutputError || error instanceof ResultsFormatError || error instanceof GateRefusedError) {
       process.stderr.write(`isobench: ${e.message}\n`);
       code = ExitCode.Usage;
     } else if (error instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {

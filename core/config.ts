@@ -79,7 +79,7 @@ const coldStart = z.strictObject({
 const memory = z.strictObject({
   settleMs: nonNegativeInt.default(1_000),
   /** Idle footprints per cell, each of a fresh instance; the gate needs at least gates.minSamples. */
-  samples: positiveInt.default(5),
+  samples: positiveInt.default(8),
   minMemory: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -97,7 +97,7 @@ const throughput = z.strictObject({
   warmupS: nonNegativeInt.max(600).default(1),
   pipelining: positiveInt.max(100).default(1),
   /** Load runs per cell, each one sample; the gate needs at least gates.minSamples. */
-  repetitions: positiveInt.default(5),
+  repetitions: positiveInt.default(8),
   /** Concurrent clients for the PostgreSQL and Redis loads. */
   clients: positiveInt.max(256).default(8),
 });
@@ -126,7 +126,7 @@ const gateMetric = z.strictObject({
 const gatesSchema = z.strictObject({
   /** Family-wise significance level; corrected for the number of metrics compared. */
   alpha: z.number().positive().max(0.2).default(0.01),
-  minSamples: z.number().int().min(2).default(5),
+  minSamples: z.number().int().min(2).default(8),
   metrics: z.record(z.string(), gateMetric).default({
     'cold-start.ready_ms': { direction: 'lower', threshold: 0.1 },
     'memory.idle_pss_bytes': { direction: 'lower', threshold: 0.1 },

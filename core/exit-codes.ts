@@ -4,7 +4,7 @@ export const ExitCode = {
   GateFailed: 1,
   Usage: 2,
   HostNotReady: 3,
-  /** The gate could not judge every gated metric (too few samples, too noisy): not a pass. */
+  /** The gate could not judge every gated metric (too few samples, a failed or missing cell): not a pass. */
   GateInconclusive: 4,
   /** A bug in isobench (an uncaught error): EX_SOFTWARE of sysexits.h. */
   Internal: 70,

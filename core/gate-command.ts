@@ -4,20 +4,25 @@ import { ExitCode } from './exit-codes.ts';
 import { readResults } from './results-io.ts';
 import { writeFileAtomic } from './atomic.ts';
 import type { Results } from './results.ts';
-import { compareResults, renderGateMarkdown, GateRefusedError } from '../reports/index.ts';
+import { compareResults, renderGateMarkdown, GateRefusedError, type GateReport } from '../reports/index.ts';
 
-/** Exit code of a gate verdict: a regression fails the build; "inconclusive" is not a pass either. */
+/** Exit code of a gate verdict: a regression fails the build; rows that could not be judged make it inconclusive. */
 export const GATE_EXIT = { pass: ExitCode.Ok, fail: ExitCode.GateFailed, inconclusive: ExitCode.GateInconclusive } as const;
 
+/** Compares two runs (each trial one sample) and publishes the verdict as publishGate does. */
+export function gateResults(baseline: Results, current: Results, gates: Config['gates'], writeTo?: string): Promise<number> {
+  return publishGate(() => compareResults(baseline, current, gates), writeTo);
+}
+
 /**
- * Compares two runs, prints the Markdown table on stdout (and into `writeTo` when given) and returns the exit
+ * Computes a gate report, prints its Markdown table on stdout (and into `writeTo` when given) and returns the exit
  * code. Runs that cannot be compared (other accelerator, other host) are refused with exit code 2.
  */
-export async function gateResults(baseline: Results, current: Results, gates: Config['gates'], writeTo?: string): Promise<number> {
+export async function publishGate(compare: () => GateReport, writeTo?: string): Promise<number> {
   let markdown: string;
   let verdict: keyof typeof GATE_EXIT;
   try {
-    const report = compareResults(baseline, current, gates);
+    const report = compare();
     markdown = renderGateMarkdown(report);
     verdict = report.verdict;
   } catch (error) {

@@ -13,6 +13,7 @@ import { prepareHost, type HostReadiness } from './preflight.ts';
 import { formatSummary } from './summary.ts';
 import { ExitCode } from './exit-codes.ts';
 import { gateResults } from './gate-command.ts';
+import { checkTrialsGate } from './gate-design.ts';
 import { readResults } from './results-io.ts';
 import { WORKLOADS, type Workload } from '../fixtures/workloads.ts';
 import { createRunner } from '../runners/index.ts';
@@ -80,6 +81,7 @@ export async function runBench(opts: RunOptions): Promise<number> {
   await checkRunInputs(config, runnerNames, source);
   // Read first: a baseline that cannot be gated against must not cost a whole run to find out.
   const baseline = opts.baseline && opts.gate ? await readResults(opts.baseline) : undefined;
+  if (baseline) for (const line of checkTrialsGate(config, runnerNames, baseline).warnings) log(`gate design: ${line}`);
   const startedAt = new Date();
   const folder = await createRunFolder(config.testbed.outDir, startedAt);
   const cacheDir = resolve(config.testbed.cacheDir);

@@ -52,14 +52,30 @@ export function bootstrapRatioOfMedians(
     // A resample whose denominator median is 0 has an unbounded ratio: it sorts to the top, as it should.
     ratios[b] = d > 0 ? n / d : Number.POSITIVE_INFINITY;
   }
-  const sorted = Array.from(ratios.sort());
-  const tail = (1 - options.level) / 2;
-  return {
-    ratio,
-    low: quantileSorted(sorted, tail),
-    high: quantileSorted(sorted, 1 - tail),
-    level: options.level,
-    resamples,
-    seed: options.seed,
-  };
+  const { low, high } = percentileInterval(ratios, options.level);
+  return { ratio, low, high, level: options.level, resamples, seed: options.seed };
+}
+
+/** The central `level` interval of bootstrap replicates (sorting them in place). */
+function percentileInterval(replicates: Float64Array, level: number): { low: number; high: number } {
+  const sorted = Array.from(replicates.sort());
+  const tail = (1 - level) / 2;
+  return { low: quantileSorted(sorted, tail), high: quantileSorted(sorted, 1 - tail) };
+}
+
+/**
+ * Percentile-bootstrap interval of the median of one sample (e.g. the per-round log-ratios of an A/B run, each
+ * round one independent unit), `resamples` times from a seeded generator. Null for an empty sample.
+ */
+export function bootstrapMedian(
+  values: readonly number[],
+  options: { level: number; seed: number; resamples?: number },
+): { median: number; low: number; high: number } | null {
+  if (!values.length) return null;
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const random = mulberry32(options.seed);
+  const draw = new Float64Array(values.length);
+  const medians = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) medians[b] = medianOf(resample(values, draw, random));
+  return { median: medianOf(Float64Array.from(values)), ...percentileInterval(medians, options.level) };
 }

@@ -1,14 +1,28 @@
 import { SUITE_NAMES, type Config, type RunnerName, type SuiteName } from '../core/config.ts';
+import { mergeRuns } from '../core/merge.ts';
 import type { Cell, Results } from '../core/results.ts';
 import { quantileSorted } from '../core/stats.ts';
-import { DEFAULT_RESAMPLES, bootstrapRatioOfMedians } from './bootstrap.ts';
+import { DEFAULT_RESAMPLES, bootstrapMedian, bootstrapRatioOfMedians } from './bootstrap.ts';
 import { holmAdjust } from './holm.ts';
 import { mannWhitneyU } from './mann-whitney.ts';
+import { minimalDetectableEffect, pooledLogSd, standardDeviation } from './power.ts';
 import { seedFor } from './prng.ts';
+import { signedRankTest } from './signed-rank.ts';
 import { describeSources, testbedName } from './sources.ts';
 import { formatLevel, formatP, formatPercent } from './format.ts';
 
-export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
+/**
+ * regressed / improved: a significant change whose estimate is beyond the threshold; unchanged: shown so by the
+ * equivalence test; not-detected: none of these (no regression found, nothing shown either); not-judged: too few
+ * samples, a failed or missing cell, or samples that could never give a significant test.
+ */
+export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'not-detected' | 'not-judged';
+
+/** What one sample of the test is: a trial (`gate`, `run --gate`), or a round of `isobench ab`. */
+export type GateDesign = 'trials' | 'rounds';
+
+/** The equivalence test is two one-sided tests at 5%: the 90% interval of the ratio within ±threshold. */
+export const EQUIVALENCE_LEVEL = 0.9;
 
 export interface GateRow {
   /** `suite.metric`, as in the config's gates. */
@@ -20,13 +34,20 @@ export interface GateRow {
   direction: 'lower' | 'higher';
   threshold: number;
   unit: string;
+  /** Trials of each side (all rounds pooled for `ab`) and their median. */
   baseline: { n: number; median: number | null };
   current: { n: number; median: number | null };
-  /** median(current) / median(baseline) - 1. */
+  /** Rounds with samples on both sides (`ab`); null when each trial is a sample. */
+  rounds: number | null;
+  /** The point estimate of the ratio current/baseline, minus 1: ratio of medians, or the median per-round ratio. */
   change: number | null;
-  /** Bootstrap interval of median(current) / median(baseline). */
+  /** Bootstrap interval of that ratio at EQUIVALENCE_LEVEL: within ±threshold is "unchanged". */
   interval: { low: number; high: number; level: number } | null;
-  test: { u: number; p: number; pAdjusted: number; minP: number; method: 'exact' | 'normal' } | null;
+  test: { method: 'mann-whitney' | 'signed-rank'; p: number; pAdjusted: number; minP: number } | null;
+  /** Log-scale standard deviation of one sample (≈ its CV): of the trials, or of the per-round log-ratios. */
+  spread: number | null;
+  /** The relative change this row detects with 90% power, at its samples, spread and share of α. */
+  mde: number | null;
   verdict: Verdict;
   reason: string;
 }
@@ -36,10 +57,13 @@ export interface GateSide {
   runId: string;
   commit: string;
   accelerator: string;
+  /** A stored results file set against fresh rounds: its own run-to-run level is not in the test (`ab` only). */
+  driftExposed: boolean;
 }
 
 export interface GateReport {
   verdict: 'pass' | 'fail' | 'inconclusive';
+  design: GateDesign;
   /** The decision rule, in words, with its parameters. */
   rule: string;
   alpha: number;
@@ -118,32 +142,111 @@ function checkComparable(baseline: Results, current: Results): { matched: string
   };
 }
 
+
 const pct = (fraction: number) => formatPercent(fraction, true);
 const median = (samples: readonly number[]) =>
   samples.length ? quantileSorted([...samples].sort((a, b) => a - b), 0.5) : null;
 
-type Pending = Omit<GateRow, 'verdict' | 'reason' | 'test'> & {
-  test: Omit<NonNullable<GateRow['test']>, 'pAdjusted'> | null;
-  verdict?: Verdict;
-  reason?: string;
-};
-
-function side(r: Results): GateSide {
-  return { label: describeSources([r])[0]!.label, runId: r.runId, commit: r.environment.harness.commit, accelerator: r.environment.accelerator.kind };
+function side(runs: readonly Results[], driftExposed: boolean): GateSide {
+  const r = runs[0]!;
+  return { label: describeSources([r])[0]!.label, runId: runs.map((x) => x.runId).join('+'), commit: r.environment.harness.commit, accelerator: r.environment.accelerator.kind, driftExposed };
 }
 
 const cellKey = (c: Pick<Cell, 'workload' | 'runner'>) => `${c.workload}|${c.runner}`;
 
+/** The samples of one metric of one cell in every run of a side, run by run (empty where a run lacks them). */
+type PerRun = number[][];
+
+/** The statistics of one row before the family is known. */
+interface Measured {
+  /** Point estimate of current/baseline, kept exact: a ratio equal to 1 + threshold is not beyond it. */
+  ratio: number;
+  interval: { low: number; high: number; level: number };
+  test: { method: 'mann-whitney' | 'signed-rank'; p: number; minP: number };
+  spread: number | null;
+  /** Standard error of the log change, from which the MDE follows once α's share is known. */
+  se: number | null;
+}
+
+/** One gate row as the rule sees it: its description, and its samples or why it cannot be judged. */
+type RowDraft = Omit<GateRow, 'change' | 'interval' | 'test' | 'spread' | 'mde' | 'verdict' | 'reason'> & {
+  measured: Measured | { notJudged: string };
+};
+
+interface Analysis {
+  design: GateDesign;
+  /** Measures a row; a string says why it cannot be judged. */
+  measure(baseline: PerRun, current: PerRun, minSamples: number, seed: number, resamples: number): Measured | string;
+  /** Rounds with samples on both sides; null when each trial is a sample. */
+  rounds(baseline: PerRun, current: PerRun): number | null;
+}
+
+/** Each trial one sample: Mann-Whitney on the pooled trials, ratio of medians, bootstrap over trials. */
+const BY_TRIAL: Analysis = {
+  design: 'trials',
+  rounds: () => null,
+  measure(baseline, current, minSamples, seed, resamples) {
+    const b = baseline.flat();
+    const c = current.flat();
+    if (b.length < minSamples || c.length < minSamples) return `too few samples: at least ${minSamples} trials per side are needed`;
+    const boot = bootstrapRatioOfMedians(c, b, { level: EQUIVALENCE_LEVEL, resamples, seed });
+    if (!boot) return 'the baseline median is not positive: no ratio to compare with the threshold';
+    const spread = pooledLogSd(b, c);
+    return {
+      ratio: boot.ratio,
+      interval: { low: boot.low, high: boot.high, level: EQUIVALENCE_LEVEL },
+      test: { method: 'mann-whitney', ...pick(mannWhitneyU(c, b)) },
+      spread,
+      se: spread === null ? null : spread * Math.sqrt(1 / b.length + 1 / c.length),
+    };
+  },
+};
+
 /**
- * The regression gate. A gated metric (`suite.metric` in `gates.metrics`) of a workload×runner measured on both
- * sides is:
- * - regressed (improved) only when BOTH the two-sided Mann-Whitney U test on the trials is significant after
- *   Holm's correction over all comparisons at family-wise α, AND the (1-α) bootstrap interval of the ratio of
- *   medians current/baseline lies wholly beyond 1+threshold in the worse (better) direction; a significant change
- *   smaller than the threshold is not a regression, and a large one that noise could explain is not either;
- * - unchanged when that interval lies wholly within ±threshold;
- * - inconclusive otherwise, and whenever either side has fewer than `minSamples` trials: never a pass.
- * Each trial is one sample. Throws GateRefusedError when the runs are not comparable (accelerator, host).
+ * Each round one sample (`isobench ab`): the log of median(B)/median(A) within a round, so that whatever shifts
+ * the host's level between rounds cancels or at least counts as noise, never as signal. A one-run side (a stored
+ * file) is set against every round of the other.
+ */
+const BY_ROUND: Analysis = {
+  design: 'rounds',
+  rounds: (baseline, current) => roundLogRatios(baseline, current)?.length ?? 0,
+  measure(baseline, current, minSamples, seed, resamples) {
+    const ratios = roundLogRatios(baseline, current);
+    if (ratios === null) return 'a median is not positive: no ratio to compare with the threshold';
+    if (ratios.length < minSamples) return `too few samples: at least ${minSamples} rounds with samples on both sides are needed`;
+    const boot = bootstrapMedian(ratios, { level: EQUIVALENCE_LEVEL, resamples, seed })!;
+    const spread = standardDeviation(ratios);
+    return {
+      ratio: Math.exp(boot.median),
+      interval: { low: Math.exp(boot.low), high: Math.exp(boot.high), level: EQUIVALENCE_LEVEL },
+      test: { method: 'signed-rank', ...pick(signedRankTest(ratios)) },
+      spread,
+      se: spread === null ? null : spread / Math.sqrt(ratios.length),
+    };
+  },
+};
+
+const pick = ({ p, minP }: { p: number; minP: number }) => ({ p, minP });
+
+/** log(median current / median baseline) of every round with samples on both sides; null if a median is not positive. */
+function roundLogRatios(baseline: PerRun, current: PerRun): number[] | null {
+  const rounds = Math.max(baseline.length, current.length);
+  const at = (runs: PerRun, i: number) => (runs.length === 1 ? runs[0]! : (runs[i] ?? []));
+  const ratios: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const b = median(at(baseline, i));
+    const c = median(at(current, i));
+    if (b === null || c === null) continue;
+    if (!(b > 0 && c > 0)) return null;
+    ratios.push(Math.log(c / b));
+  }
+  return ratios;
+}
+
+/**
+ * The regression gate over two runs, each trial one sample. A gated metric (`suite.metric` in `gates.metrics`) of
+ * a workload×runner measured on both sides is judged by judgeRows' rule. Throws GateRefusedError when the runs are
+ * not comparable (accelerator, host).
  */
 export function compareResults(
   baseline: Results,
@@ -151,12 +254,38 @@ export function compareResults(
   gates: Config['gates'],
   options: CompareOptions = {},
 ): GateReport {
-  const environment = checkComparable(baseline, current);
+  return compare([baseline], [current], gates, BY_TRIAL, options);
+}
+
+/**
+ * The gate over the rounds of an A/B comparison (`isobench ab`): `baseline[i]` and `current[i]` measured in round
+ * i; a side of one run (a stored file) is set against every round of the other and named drift-exposed.
+ */
+export function compareRounds(
+  baseline: readonly Results[],
+  current: readonly Results[],
+  gates: Config['gates'],
+  options: CompareOptions = {},
+): GateReport {
+  return compare(baseline, current, gates, BY_ROUND, options);
+}
+
+function compare(
+  baseRuns: readonly Results[],
+  curRuns: readonly Results[],
+  gates: Config['gates'],
+  analysis: Analysis,
+  options: CompareOptions,
+): GateReport {
+  const environment = checkComparable(baseRuns[0]!, curRuns[0]!);
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? GATE_SEED;
-  const level = 1 - gates.alpha;
+  const baseline = mergeRuns(baseRuns);
+  const current = mergeRuns(curRuns);
   const notes: string[] = [];
-  const pending: Pending[] = [];
+  const drafts: RowDraft[] = [];
+  const perRun = (runs: readonly Results[], suite: SuiteName, cell: Cell, metric: string): PerRun =>
+    runs.map((r) => r.cells.find((c) => c.suite === suite && cellKey(c) === cellKey(cell))?.metrics.find((m) => m.name === metric)?.samples ?? []);
 
   for (const [key, gate] of Object.entries(gates.metrics)) {
     const dot = key.indexOf('.');
@@ -187,9 +316,13 @@ export function compareResults(
             `baseline and ${cur.label.accelerator.kind} in the current run`,
         );
       }
-      const b = bm?.samples ?? [];
-      const c = cm?.samples ?? [];
-      const row: Pending = {
+      const b = perRun(baseRuns, suite, base, metric);
+      const c = perRun(curRuns, suite, base, metric);
+      const measured = analysis.measure(b, c, gates.minSamples, seedFor(seed, `${key}|${cellKey(base)}`), resamples);
+      const why = (name: string, cell: Cell | undefined, n: number) =>
+        !cell ? `${name}: not measured` : `${name}: ${n} trial${n === 1 ? '' : 's'}${cell.status !== 'ok' ? ` (${cell.status}${cell.reason ? `: ${cell.reason}` : ''})` : ''}`;
+      const rounds = analysis.rounds(b, c);
+      drafts.push({
         key,
         suite,
         metric,
@@ -198,29 +331,14 @@ export function compareResults(
         direction: gate.direction,
         threshold: gate.threshold,
         unit: bm?.unit ?? cm?.unit ?? '',
-        baseline: { n: b.length, median: median(b) },
-        current: { n: c.length, median: median(c) },
-        change: null,
-        interval: null,
-        test: null,
-      };
-      pending.push(row);
-      if (b.length < gates.minSamples || c.length < gates.minSamples) {
-        const why = (name: string, cell: Cell | undefined, n: number) =>
-          !cell ? `${name}: not measured` : `${name}: ${n} trial${n === 1 ? '' : 's'}${cell.status !== 'ok' ? ` (${cell.status}${cell.reason ? `: ${cell.reason}` : ''})` : ''}`;
-        row.verdict = 'inconclusive';
-        row.reason = `too few samples (${why('baseline', base, b.length)}; ${why('current', cur, c.length)}); at least ${gates.minSamples} per side are needed`;
-        continue;
-      }
-      const boot = bootstrapRatioOfMedians(c, b, { level, resamples, seed: seedFor(seed, `${key}|${cellKey(base)}`) });
-      if (!boot) {
-        row.verdict = 'inconclusive';
-        row.reason = 'the baseline median is not positive: no ratio to compare with the threshold';
-        continue;
-      }
-      row.change = boot.ratio - 1;
-      row.interval = { low: boot.low, high: boot.high, level };
-      row.test = mannWhitneyU(c, b);
+        baseline: { n: b.flat().length, median: median(b.flat()) },
+        current: { n: c.flat().length, median: median(c.flat()) },
+        rounds,
+        measured:
+          typeof measured === 'string'
+            ? { notJudged: `${measured} (${why('baseline', base, b.flat().length)}; ${why('current', cur, c.flat().length)}${rounds === null ? '' : `; ${rounds} rounds`})` }
+            : measured,
+      });
     }
     for (const cur of currentCells.values()) {
       if (!seen.has(cellKey(cur)) && cur.metrics.some((m) => m.name === metric)) {
@@ -229,83 +347,114 @@ export function compareResults(
     }
   }
 
-  const tested = pending.filter((r) => r.test);
-  const adjusted = holmAdjust(tested.map((r) => r.test!.p));
-  const rows: GateRow[] = pending.map((row) => {
-    if (!row.test) return { ...row, test: null, verdict: row.verdict!, reason: row.reason! };
-    const test = { ...row.test, pAdjusted: adjusted[tested.indexOf(row)]! };
-    return { ...row, test, ...decide(row, test.pAdjusted, test.minP, gates.alpha, tested.length) };
-  });
-
+  const rows = judgeRows(drafts, gates.alpha);
+  const comparisons = drafts.filter((d) => !('notJudged' in d.measured)).length;
   const verdict = rows.some((r) => r.verdict === 'regressed')
     ? 'fail'
-    : !rows.length || rows.some((r) => r.verdict === 'inconclusive')
+    : !rows.length || rows.some((r) => r.verdict === 'not-judged')
       ? 'inconclusive'
       : 'pass';
   if (!rows.length) notes.push('no gated metric was measured in both runs: nothing was compared');
+  const [baseDrift, curDrift] = [baseRuns.length === 1 && curRuns.length > 1, curRuns.length === 1 && baseRuns.length > 1];
+  for (const [name, exposed] of [['baseline', baseDrift], ['current', curDrift]] as const) {
+    if (exposed && analysis.design === 'rounds') {
+      notes.push(
+        `the ${name} is a stored results file, measured once: drift-exposed. Its own run-to-run level is not in ` +
+          `the test, so a shift of the host since it was measured reads as a change; compare two refs for a drift-proof verdict`,
+      );
+    }
+  }
   return {
     verdict,
-    rule: gateRule(gates.alpha, resamples, seed, tested.length),
+    design: analysis.design,
+    rule: gateRule(analysis.design, gates.alpha, resamples, seed, comparisons),
     alpha: gates.alpha,
     minSamples: gates.minSamples,
     resamples,
     seed,
-    comparisons: tested.length,
-    baseline: side(baseline),
-    current: side(current),
+    comparisons,
+    baseline: side(baseRuns, baseDrift && analysis.design === 'rounds'),
+    current: side(curRuns, curDrift && analysis.design === 'rounds'),
     environment,
     rows,
     notes,
   };
 }
 
-/** The verdict of a tested row, by the rule in compareResults' comment. */
-function decide(
-  row: Pending,
-  pAdjusted: number,
-  minP: number,
-  alpha: number,
-  comparisons: number,
-): { verdict: Verdict; reason: string } {
+/**
+ * The decision rule, over every row of one gate run (the family Holm corrects over). A row:
+ * - regressed (improved) when its rank test is significant after Holm's correction at family-wise α AND its point
+ *   estimate of the ratio lies beyond 1 ± threshold in the worse (better) direction: a true change of exactly the
+ *   threshold is therefore caught about half the time, larger ones more often (see each row's MDE);
+ * - unchanged when the 90% bootstrap interval of the ratio lies within ±threshold (two one-sided tests at 5%);
+ * - not judged when it had too few samples, or samples that could never be significant (minP × comparisons ≥ α);
+ * - no change detected otherwise: neither a regression nor shown unchanged, which does not fail the gate.
+ */
+function judgeRows(drafts: readonly RowDraft[], alpha: number): GateRow[] {
+  const tested = drafts.filter((d) => !('notJudged' in d.measured));
+  const adjusted = holmAdjust(tested.map((d) => (d.measured as Measured).test.p));
+  const comparisons = tested.length;
+  return drafts.map((draft) => {
+    const { measured, ...row } = draft;
+    if ('notJudged' in measured) {
+      return { ...row, change: null, interval: null, test: null, spread: null, mde: null, verdict: 'not-judged', reason: measured.notJudged };
+    }
+    const test = { ...measured.test, pAdjusted: adjusted[tested.indexOf(draft)]! };
+    const mde = measured.se === null ? null : minimalDetectableEffect(measured.se, alpha / comparisons, row.threshold);
+    const judged = { ...row, change: measured.ratio - 1, interval: measured.interval, test, spread: measured.spread, mde };
+    return { ...judged, ...decide(judged, measured.ratio, alpha, comparisons) };
+  });
+}
+
+/** The verdict of a tested row, by judgeRows' rule. */
+function decide(row: Omit<GateRow, 'verdict' | 'reason'>, ratio: number, alpha: number, comparisons: number): { verdict: Verdict; reason: string } {
   const { low, high, level } = row.interval!;
+  const test = row.test!;
   const t = row.threshold;
-  const lowerIsBetter = row.direction === 'lower';
-  const worseBeyond = lowerIsBetter ? low > 1 + t : high < 1 - t;
-  const betterBeyond = lowerIsBetter ? high < 1 - t : low > 1 + t;
-  const within = low >= 1 - t && high <= 1 + t;
-  const significant = pAdjusted < alpha;
-  const ci = `${formatLevel(level)} CI ${pct(low - 1)} … ${pct(high - 1)}`;
-  const p = `Holm-adjusted p = ${formatP(pAdjusted)} ${significant ? '<' : '≥'} α = ${alpha}`;
+  const worse = row.direction === 'lower' ? ratio > 1 + t : ratio < 1 - t;
+  const better = row.direction === 'lower' ? ratio < 1 - t : ratio > 1 + t;
+  const significant = test.pAdjusted < alpha;
   const band = `±${(t * 100).toFixed(0)}%`;
-  if (significant && (worseBeyond || betterBeyond)) {
+  const p = `Holm-adjusted p = ${formatP(test.pAdjusted)} ${significant ? '<' : '≥'} α = ${alpha}`;
+  const ci = `${formatLevel(level)} interval ${pct(low - 1)} … ${pct(high - 1)}`;
+  if (significant && (worse || better)) {
     return {
-      verdict: worseBeyond ? 'regressed' : 'improved',
-      reason: `median ${pct(row.change!)} (${ci}) is wholly beyond the ${band} threshold and significant (${p})`,
+      verdict: worse ? 'regressed' : 'improved',
+      reason: `${pct(row.change!)} is beyond the ${band} threshold and significant (${p})`,
     };
   }
-  if (within) return { verdict: 'unchanged', reason: `the ${ci} lies within ${band}` };
-  // minP × comparisons is the Holm bound for the most demanding rank: above α, this many trials cannot convince.
-  const power =
-    minP * comparisons >= alpha
-      ? `; with ${row.baseline.n}+${row.current.n} trials the smallest attainable p is ${formatP(minP)}, too large for ` +
-        `α = ${alpha} over ${comparisons} comparisons: run more trials`
-      : '';
+  if (low >= 1 - t && high <= 1 + t) return { verdict: 'unchanged', reason: `shown unchanged: the ${ci} lies within ${band}` };
+  if (test.minP * comparisons >= alpha) {
+    return {
+      verdict: 'not-judged',
+      reason: `these samples can never be significant: the smallest attainable p is ${formatP(test.minP)}, and ` +
+        `× ${comparisons} comparisons ≥ α = ${alpha}; take more samples`,
+    };
+  }
+  const mde = row.mde === null ? '' : `; this row detects ${pct(row.mde)} with 90% power`;
   return {
-    verdict: 'inconclusive',
+    verdict: 'not-detected',
     reason: significant
-      ? `significant (${p}) but the ${ci} reaches across the ${band} threshold: more trials would tell`
-      : `the ${ci} reaches beyond ${band} and the difference is not significant (${p})${power}`,
+      ? `significant (${p}) but ${pct(row.change!)} is within the ${band} threshold; not shown unchanged (${ci})`
+      : `not significant (${p}); not shown unchanged (${ci})${mde}`,
   };
 }
 
-export function gateRule(alpha: number, resamples: number, seed: number, comparisons: number): string {
+export function gateRule(design: GateDesign, alpha: number, resamples: number, seed: number, comparisons: number): string {
+  const unit =
+    design === 'trials'
+      ? `Each trial is one sample: the two-sided Mann-Whitney U test on the trials (exact up to 50 in all), and the ` +
+        `ratio of medians current/baseline as the estimate`
+      : `Each round is one sample: the log-ratio of the medians B/A within the round; the two-sided Wilcoxon ` +
+        `signed-rank test on those, and the median of the per-round ratios as the estimate`;
   return (
-    `Each trial is one sample. A metric regressed (improved) only when both: the two-sided Mann-Whitney U test ` +
-    `(exact with ties up to 50 trials in all, normal approximation beyond) is significant after Holm's correction ` +
-    `over the ${comparisons} comparisons at family-wise α = ${alpha}; and the ${formatLevel(1 - alpha)} ` +
-    `percentile-bootstrap interval (${resamples.toLocaleString('en-US')} resamples, seed ${seed}) of the ratio of ` +
-    `medians current/baseline lies wholly beyond the threshold in the worse (better) direction. Unchanged: that ` +
-    `interval lies wholly within ±threshold. Anything else, or fewer than the minimum trials on either side: ` +
-    `inconclusive, which is not a pass.`
+    `${unit}. A metric regressed (improved) when its test is significant after Holm's correction over the ` +
+    `${comparisons} comparisons at family-wise α = ${alpha} and the estimate is beyond the threshold in the worse ` +
+    `(better) direction: a change of exactly the threshold is caught about half the time. Shown unchanged: the ` +
+    `${formatLevel(EQUIVALENCE_LEVEL)} percentile-bootstrap interval (${resamples.toLocaleString('en-US')} resamples, ` +
+    `seed ${seed}) of the ratio lies within ±threshold (equivalence, two one-sided tests at 5%). No regression ` +
+    `detected and every row judged: pass. A row with fewer than the minimum samples, or whose samples could never ` +
+    `be significant, is not judged: inconclusive (exit 4). MDE: the change a row detects with 90% power at its ` +
+    `samples and spread (normal approximation).`
   );
 }

@@ -11,6 +11,7 @@ export { renderMarkdown, renderMarkdownFromModel } from './markdown.ts';
 export { writeReports, REPORT_FILES } from './write.ts';
 export {
   compareResults,
+  compareRounds,
   GateRefusedError,
   type GateReport,
   type GateRow,

@@ -1,3 +1,5 @@
+import { erfc } from './normal.ts';
+
 /** Two-sided Mann-Whitney U (Wilcoxon rank-sum) test of two independent samples. */
 export interface MannWhitneyResult {
   /** U of the first sample: pairs (x, y) with x > y, a tie counting one half. */
@@ -29,18 +31,6 @@ function doubledMidRanks(pooled: readonly number[]): { ranks: number[]; tieSizes
     start = end + 1;
   }
   return { ranks, tieSizes };
-}
-
-/** Complementary error function (Numerical Recipes' erfcc, relative error < 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const poly =
-    -z * z - 1.26551223 +
-    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
-    t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  const r = t * Math.exp(poly);
-  return x >= 0 ? r : 2 - r;
 }
 
 /** P(|S - E[S]| >= |observed - E[S]|) over all ways to pick the first sample's ranks from the pooled ranks. */

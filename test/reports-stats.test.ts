@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapRatioOfMedians } from '../reports/bootstrap.ts';
+import { bootstrapMedian, bootstrapRatioOfMedians } from '../reports/bootstrap.ts';
 import { holmAdjust } from '../reports/holm.ts';
 import { mannWhitneyU } from '../reports/mann-whitney.ts';
+import { normalUpperQuantile, normalUpperTail } from '../reports/normal.ts';
+import { minimalDetectableEffect, pooledLogSd, smallestRoundsP, smallestTrialsP } from '../reports/power.ts';
+import { signedRankTest } from '../reports/signed-rank.ts';
 import { mulberry32, seedFor } from '../reports/prng.ts';
 
 /** Brute force over every split of the pooled values, counting U by pairs (no ranks): an independent check. */
@@ -139,5 +142,93 @@ describe('holmAdjust', () => {
   it('caps at 1 and handles no p-values', () => {
     expect(holmAdjust([0.5, 0.9])).toEqual([1, 1]);
     expect(holmAdjust([])).toEqual([]);
+  });
+});
+
+/** Brute force over all 2^k sign patterns of the observed magnitudes: an independent check of the signed-rank p. */
+function bruteForceSignedRankP(d: number[]): number {
+  const x = d.filter((v) => v !== 0);
+  const magnitudes = x.map(Math.abs);
+  const rankOf = (v: number) => {
+    const below = magnitudes.filter((m) => m < v).length;
+    const equal = magnitudes.filter((m) => m === v).length;
+    return below + (equal + 1) / 2;
+  };
+  const ranks = magnitudes.map(rankOf);
+  const mean = ranks.reduce((s, r) => s + r, 0) / 2;
+  const observed = Math.abs(x.reduce((s, v, i) => s + (v > 0 ? ranks[i]! : 0), 0) - mean);
+  let extreme = 0;
+  for (let mask = 0; mask < 2 ** x.length; mask++) {
+    const w = ranks.reduce((s, r, i) => s + (mask & (1 << i) ? r : 0), 0);
+    if (Math.abs(w - mean) >= observed - 1e-9) extreme++;
+  }
+  return extreme / 2 ** x.length;
+}
+
+describe('signedRankTest', () => {
+  it('gives the exact two-sided p of textbook cases', () => {
+    expect(signedRankTest([1, 2, 3, 4, 5])).toMatchObject({ wPlus: 15, p: 1 / 16, minP: 1 / 16, method: 'exact' });
+    // R: wilcox.test(c(1, -2, 3, 4, 5, 6, 7, 8))$p.value = 0.02344
+    expect(signedRankTest([1, -2, 3, 4, 5, 6, 7, 8]).p).toBeCloseTo(0.0234375, 12);
+  });
+
+  it('agrees with brute-force enumeration, ties included, and leaves zeros out', () => {
+    const random = mulberry32(3);
+    for (let round = 0; round < 12; round++) {
+      const d = Array.from({ length: 3 + Math.floor(random() * 8) }, () => Math.floor(random() * 7) - 2);
+      expect(signedRankTest(d).p).toBeCloseTo(bruteForceSignedRankP(d), 10);
+      expect(signedRankTest(d).zeros).toBe(d.filter((v) => v === 0).length);
+    }
+  });
+
+  it('cannot go below 2 / 2^k, and says so', () => {
+    expect(signedRankTest(Array.from({ length: 12 }, (_, i) => i + 1)).p).toBeCloseTo(2 / 4096, 15);
+    expect(signedRankTest(Array.from({ length: 12 }, (_, i) => i + 1)).minP).toBe(smallestRoundsP(12));
+    expect(signedRankTest([0, 0, 0])).toMatchObject({ p: 1, minP: 1, zeros: 3 });
+  });
+});
+
+describe('normal distribution', () => {
+  it('inverts its own tail', () => {
+    for (const p of [0.4, 0.1, 0.025, 0.005, 1e-4, 1e-7]) expect(normalUpperTail(normalUpperQuantile(p)) / p).toBeCloseTo(1, 5);
+    expect(normalUpperQuantile(0.025)).toBeCloseTo(1.959964, 5);
+    expect(normalUpperQuantile(0.9)).toBeCloseTo(-1.281552, 5);
+    expect(() => normalUpperQuantile(0)).toThrow(/strictly between 0 and 1/);
+  });
+});
+
+describe('power arithmetic', () => {
+  it('knows the smallest p of a design without ties', () => {
+    expect(smallestTrialsP(5, 5)).toBeCloseTo(2 / 252, 15);
+    expect(smallestTrialsP(5, 5)).toBeCloseTo(mannWhitneyU([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]).minP, 15);
+    expect(smallestTrialsP(8, 8)).toBeCloseTo(2 / 12870, 15);
+    expect(smallestTrialsP(1, 1)).toBe(1);
+    expect(smallestRoundsP(4)).toBe(1 / 8);
+  });
+
+  it('states an MDE never below the threshold, approaching it as noise vanishes, growing with noise and comparisons', () => {
+    expect(minimalDetectableEffect(1e-9, 0.01, 0.1)).toBeCloseTo(0.1, 6);
+    const at = (se: number, alpha: number) => minimalDetectableEffect(se, alpha, 0.1);
+    expect(at(0.02, 0.01)).toBeGreaterThan(0.1);
+    expect(at(0.05, 0.01)).toBeGreaterThan(at(0.02, 0.01));
+    expect(at(0.05, 0.01 / 8)).toBeGreaterThan(at(0.05, 0.01));
+  });
+
+  it('pools the spread of the logs, and has none for non-positive values', () => {
+    expect(pooledLogSd([1, Math.E], [Math.E, Math.E ** 2])).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(pooledLogSd([0, 1], [1, 2])).toBeNull();
+    expect(pooledLogSd([1], [1, 2])).toBeNull();
+  });
+});
+
+describe('bootstrapMedian', () => {
+  it('brackets the median and repeats for a seed', () => {
+    const values = [-0.1, 0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.3];
+    const r = bootstrapMedian(values, { level: 0.9, seed: 4, resamples: 2000 })!;
+    expect(r.median).toBeCloseTo(0.09, 12);
+    expect(r.low).toBeLessThanOrEqual(r.median);
+    expect(r.high).toBeGreaterThanOrEqual(r.median);
+    expect(bootstrapMedian(values, { level: 0.9, seed: 4, resamples: 2000 })).toEqual(r);
+    expect(bootstrapMedian([], { level: 0.9, seed: 4 })).toBeNull();
   });
 });

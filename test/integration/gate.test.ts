@@ -46,17 +46,27 @@ describe('regression gate on real runs', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it('does not fail an A/A pair: the same build measured twice, interleaved (isobench ab)', async () => {
-    // Two runs minutes apart can differ by 30% on a shared host (seen here: 317 ms, then 412 ms): that drift is why
-    // `ab` alternates the two sides round by round, and so the A/A check goes through it.
+  it('passes an A/A pair: the same build measured twice in ABBA rounds (isobench ab), judged by round', async () => {
+    // Two runs minutes apart can differ by 2× on a shared host (seen here: 1.0 s, then 2.1 s): that drift is why
+    // `ab` alternates the two sides round by round and takes the round as its sample, and so the A/A check goes
+    // through it. 8 rounds: the fewest whose smallest signed-rank p (2/256) is below α for this one row.
     const ab = await isobench([
-      'ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '4', '--trials', '3',
+      'ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '8', '--trials', '2',
       '--runner', 'container', '--workload', 'http-hello', '--config', join(work, 'plain.config.ts'),
     ]);
     expect(ab.stdout, ab.stderr).toContain('cold-start.ready_ms');
-    expect(ab.stdout).toMatch(/\| http-hello \| container \| .*\(n=12\) \| .*\(n=12\) \|/);
+    expect(ab.stdout).toMatch(/\| http-hello \| container \| .*\(n=16\) \| .*\(n=16\) \| [-+]\d+\.\d% \(8 rounds\) \|/);
     expect(ab.stdout).not.toContain('REGRESSED');
-    expect([0, 4]).toContain(ab.code);
+    expect(ab.code, ab.stdout).toBe(0);
+  }, 900_000); // 16 runs of isobench, each with its own preflight, on a shared 2-core host
+
+  it('refuses, before measuring, designs that could never show a regression (exit 2, naming what would work)', async () => {
+    const ab = await isobench(['ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '4', '--runner', 'container', '--workload', 'http-hello']);
+    expect(ab.code).toBe(2);
+    expect(ab.stderr).toMatch(/4 rounds can never show a regression .*use --rounds 8/);
+    const run = await isobench([...runArgs('few', join(work, 'plain.config.ts')).map((a) => (a === TRIALS ? '3' : a)), '--baseline', baseline, '--gate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no gated metric could ever be significant .*set --trials 8/);
   });
 
   it('fails a run slowed by an injected delay, on exactly that metric', async () => {
