@@ -77,7 +77,7 @@ async function parentOf(pid: number): Promise<number> {
 }
 
 /** The docker-proxy that forwards `hostPort`, if Docker's userland proxy is on. */
-async function dockerProxy(hostPort: number): Promise<number | undefined> {
+export async function dockerProxy(hostPort: number): Promise<number | undefined> {
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const comm = await readFile(`/proc/${name}/comm`, 'utf8').catch(() => '');

@@ -6,9 +6,11 @@ import { ensureImage } from '../fixtures/container-image.ts';
 import { waitReady } from '../fixtures/probes.ts';
 import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
 import type { Workload } from '../fixtures/workloads.ts';
-import { containerMemory } from './container-memory.ts';
+import { processCpuUs } from '../core/proccpu.ts';
+import { containerCpuUs } from './container-cpu.ts';
+import { containerMemory, dockerProxy } from './container-memory.ts';
 import { docker, dockerAvailability } from './docker.ts';
-import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
+import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type ServerCpu, type Runner, type StartOptions } from './types.ts';
 
 /** Container logs kept for `logs()`: the tail is what explains a failure. */
 const LOG_KEEP_BYTES = 64 * 1024;
@@ -111,6 +113,13 @@ class ContainerInstance implements Instance {
       if (!(await this.alive())) throw new Error(`${this.description} is gone (exited or removed); it has no memory to measure`);
       throw error;
     }
+  }
+
+  async cpuTime(): Promise<ServerCpu> {
+    if (!this.pid) throw new Error(`${this.description} is not running; it has no CPU time to read`);
+    const proxy = await dockerProxy(this.endpoint.port);
+    const proxyUs = proxy === undefined ? undefined : await processCpuUs(proxy).catch(() => undefined);
+    return { totalUs: await containerCpuUs(this.pid), ...(proxyUs === undefined ? {} : { parts: { dockerProxyUs: proxyUs } }) };
   }
 
   stop(): Promise<void> {
