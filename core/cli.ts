@@ -29,6 +29,7 @@ run options:
   --workload LIST    ${WORKLOAD_NAMES.join(',')} (default: the config's workloads)
   --trials N         cold-start trials per cell
   --quick            the quick profile (fewer trials, shorter loads)
+  --reference        throughput: also run wrk / redis-benchmark / pgbench on the same instance, record the ratio
   --out DIR          output folder (default: testbed.outDir, reports/out)
   --config FILE      config file (default: ./bench.config.ts, else the embedded default)
   --json             print results.json on stdout (progress goes to stderr)
@@ -68,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
       workload: { type: 'string' },
       trials: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      reference: { type: 'boolean', default: false },
       out: { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -100,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
         workloads: list(values.workload, WORKLOAD_NAMES, '--workload'),
         trials: positiveInt(values.trials, '--trials'),
         quick: values.quick,
+        reference: values.reference,
         out: values.out,
         json: values.json,
         install: !values['no-install'],

@@ -100,6 +100,11 @@ const throughput = z.strictObject({
   repetitions: positiveInt.default(8),
   /** Concurrent clients for the PostgreSQL and Redis loads. */
   clients: positiveInt.max(256).default(8),
+  /**
+   * After each repetition, run the reference tool (wrk, redis-benchmark, pgbench) against the same instance with
+   * the same connections and duration, and record isobench's figure over its (vs_reference).
+   */
+  reference: z.boolean().default(false),
 });
 
 const density = z.strictObject({

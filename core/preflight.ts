@@ -3,6 +3,7 @@ import type { Accelerator, Environment } from './results.ts';
 import { collectEnvironment, DOCKER_TOOL, ensureDockerd, ensureTools, installCommand, QEMU_TOOLS, type HostTool } from './host.ts';
 import { dockerAvailability } from '../runners/docker.ts';
 import { decideAccelerator } from '../runners/qemu/accel.ts';
+import { REFERENCE_TOOLS } from '../suites/load/reference.ts';
 
 export interface HostReadiness {
   environment: Environment;
@@ -32,6 +33,10 @@ export async function prepareHost(
 ): Promise<HostReadiness> {
   const runnerProblems: Partial<Record<RunnerName, string>> = {};
   const missing = await ensureTools([...new Set(runners.flatMap(toolsFor))], opts);
+  // The throughput cross-check's tools: one still missing makes its rows say "not run" and how to install it.
+  if (config.suites.includes('throughput') && config.suite.throughput.reference) {
+    await ensureTools(Object.values(REFERENCE_TOOLS), opts);
+  }
   for (const runner of runners) {
     const lacking = toolsFor(runner).filter((t) => missing.includes(t));
     if (lacking.length) {

@@ -69,6 +69,11 @@ export const metricSchema = z.object({
   stats: statsSchema.nullable(),
   /** Problems a reader must know about: load generator saturated, non-2xx responses, ... */
   flags: z.array(z.string()).default([]),
+  /**
+   * The samples are lower bounds of what the system does, not its figure: the load generator was the bottleneck
+   * in at least one repetition (the reasons are in `flags`). Shown as "≥ value" everywhere.
+   */
+  lowerBound: z.boolean().optional(),
 });
 export type Metric = z.infer<typeof metricSchema>;
 

@@ -28,6 +28,8 @@ export interface RunOptions {
   workloads?: WorkloadName[];
   trials?: number;
   quick: boolean;
+  /** Cross-check throughput against the reference tools (suite.throughput.reference). */
+  reference?: boolean;
   out?: string;
   json: boolean;
   install: boolean;
@@ -41,6 +43,9 @@ export function resolveRunConfig(config: Config, opts: RunOptions): Config {
   let resolved = opts.quick ? applyQuick(config) : config;
   if (opts.trials !== undefined) {
     resolved = { ...resolved, suite: { ...resolved.suite, 'cold-start': { ...resolved.suite['cold-start'], trials: opts.trials } } };
+  }
+  if (opts.reference) {
+    resolved = { ...resolved, suite: { ...resolved.suite, throughput: { ...resolved.suite.throughput, reference: true } } };
   }
   return {
     ...resolved,

@@ -16,6 +16,9 @@ const SECONDARY: Record<Cell['suite'], string[]> = {
   density: ['pss_per_instance_bytes', 'start_ms'],
 };
 
+/** Put before a value that is a lower bound of what the system does (a client-bound throughput). */
+export const LOWER_BOUND_MARK = '≥ ';
+
 export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '-';
   if (unit === 'ms') return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value >= 100 ? 0 : 1)} ms`;
@@ -30,7 +33,9 @@ export function formatMetric(metric: Metric): string {
   const s = metric.stats;
   if (!s) return 'no samples';
   const ci = s.ci ? ` [${formatValue(s.ci.low, metric.unit)} – ${formatValue(s.ci.high, metric.unit)} @${(s.ci.level * 100).toFixed(0)}%]` : '';
-  return `${formatValue(s.median, metric.unit)}${ci} n=${s.n}${metric.flags.length ? ` ⚠ ${metric.flags.join('; ')}` : ''}`;
+  // A client-bound figure is what the load generator reached, not what the system does: never a plain number.
+  const bound = metric.lowerBound ? LOWER_BOUND_MARK : '';
+  return `${bound}${formatValue(s.median, metric.unit)}${ci} n=${s.n}${metric.flags.length ? ` ⚠ ${metric.flags.join('; ')}` : ''}`;
 }
 
 function primaryMetric(cell: Cell): Metric | undefined {

@@ -1,5 +1,5 @@
 import type { Stats } from '../core/results.ts';
-import { formatValue as formatMeasured } from '../core/summary.ts';
+import { formatValue as formatMeasured, LOWER_BOUND_MARK } from '../core/summary.ts';
 
 /** Whole values of anything but times and byte sizes read as they are: "14 instances", not "14.00 instances". */
 const TIME_OR_SIZE = new Set(['ms', 'us', 'bytes']);
@@ -28,13 +28,14 @@ export function formatPercent(fraction: number, signed = false): string {
 /** The cells of a metric row that every tabular report shows, in this order. */
 export const STAT_COLUMNS = ['n', 'median', 'CI of the median', 'p95', 'cv'] as const;
 
-export function statCells(stats: Stats | null, unit: string): string[] {
+export function statCells(stats: Stats | null, unit: string, lowerBound = false): string[] {
   if (!stats) return ['0', '—', '—', '—', '—'];
+  const bound = lowerBound ? LOWER_BOUND_MARK : '';
   return [
     String(stats.n),
-    formatValue(stats.median, unit),
-    formatInterval(stats.ci, unit),
-    formatValue(stats.p95, unit),
+    bound + formatValue(stats.median, unit),
+    stats.ci ? bound + formatInterval(stats.ci, unit) : formatInterval(stats.ci, unit),
+    bound + formatValue(stats.p95, unit),
     formatPercent(stats.cv),
   ];
 }

@@ -53,7 +53,7 @@ function metricRows(lanes: readonly Lane[], metrics: readonly string[]): TableCe
           status(lane),
           lane.label,
           name,
-          ...statCells(m.stats, m.unit).map((num) => ({ num })),
+          ...statCells(m.stats, m.unit, m.lowerBound).map((num) => ({ num })),
           { html: flags.map((f) => `<span class="flag">${escapeHtml(f)}</span>`).join('<br>') },
         ],
       ];
@@ -101,7 +101,7 @@ function densityTable(lanes: readonly Lane[], metric: string): string {
     if (!m) return [];
     const detail = (pattern: RegExp) => lane.details.find(([key]) => pattern.test(key))?.[1];
     const stop = detail(/^stopReasonText$/) ?? detail(/stop/i) ?? '(not recorded)';
-    return [[lane.name, status(lane), lane.label, ...statCells(m.stats, m.unit).slice(0, 2).map((num) => ({ num })), stop]];
+    return [[lane.name, status(lane), lane.label, ...statCells(m.stats, m.unit, m.lowerBound).slice(0, 2).map((num) => ({ num })), stop]];
   });
   return table(['runner', 'status', 'how measured', 'n', 'reached (median)', 'why it stopped'], rows);
 }

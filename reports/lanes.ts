@@ -10,6 +10,8 @@ export interface MetricView {
   samples: number[];
   stats: Stats | null;
   flags: string[];
+  /** The samples are lower bounds (the load generator was the bottleneck): shown as "≥ value". */
+  lowerBound: boolean;
 }
 
 /** Median time of one phase, in ms after `requested`, over the successful measured trials that reached it. */
@@ -169,6 +171,7 @@ export function buildLane(cell: Cell, source: number, name: string): Lane {
       samples: m.samples,
       stats: summarize(m.samples),
       flags: m.flags,
+      lowerBound: m.lowerBound ?? false,
     })),
     phases: phaseMedians(cell.trials),
     curves,

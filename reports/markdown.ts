@@ -27,7 +27,7 @@ function rows(suite: SuiteView, pick: (workload: string, lane: Lane) => string[]
         // A runner that did not run still gets its row: an empty cell would hide that it was skipped, and why.
         return names.length || lane.status !== 'ok' ? [[w.workload, lane.name, lane.status, lane.label, '', ...statCells(null, ''), notes()]] : [];
       }
-      return measured.map((m) => [w.workload, lane.name, lane.status, lane.label, m.name, ...statCells(m.stats, m.unit), notes(m.flags)]);
+      return measured.map((m) => [w.workload, lane.name, lane.status, lane.label, m.name, ...statCells(m.stats, m.unit, m.lowerBound), notes(m.flags)]);
     }),
   );
 }

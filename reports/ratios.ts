@@ -71,6 +71,9 @@ function ratioBetween(a: Lane, b: Lane, metricName: string, options: RatioOption
     ? `${formatLevel(interval.level)} CI ${formatFactor(interval.low)}–${formatFactor(interval.high)}`
     : `fewer than ${MIN_SAMPLES_FOR_INTERVAL} samples, no interval`;
   const verdict = interval && !clear ? '; not clearly different' : '';
+  // A factor built on a lower bound is itself only a bound, in a direction that depends on which side it is.
+  const bounded = [a, b].filter((_, i) => [ma, mb][i]!.lowerBound).map((lane) => lane.name);
+  const bound = bounded.length ? `; ${bounded.join(' and ')}: client-bound, a lower bound, so the factor is uncertain` : '';
   return {
     metric: metricName,
     better: better.name,
@@ -81,7 +84,7 @@ function ratioBetween(a: Lane, b: Lane, metricName: string, options: RatioOption
     text:
       factor === 1
         ? `${better.name} and ${worse.name} have the same median ${metricName} (${ci})`
-        : `${better.name} is ${formatFactor(factor)} ${comparative(ma)} than ${worse.name} (${ci}${verdict})`,
+        : `${better.name} is ${formatFactor(factor)} ${comparative(ma)} than ${worse.name} (${ci}${verdict}${bound})`,
   };
 }
 

@@ -6,10 +6,12 @@ import { ensureImage } from '../fixtures/container-image.ts';
 import { waitReady } from '../fixtures/probes.ts';
 import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
 import type { Workload } from '../fixtures/workloads.ts';
+import { processCpuUs } from '../core/proccpu.ts';
+import { containerCpuUs } from './container-cpu.ts';
 import { containerMemory } from './container-memory.ts';
 import { docker, dockerAvailability } from './docker.ts';
 import { createHostScan } from './host-scan.ts';
-import { TrialFailure, type Endpoint, type HostScan, type Instance, type MemorySample, type Phases, type Runner, type StartOptions } from './types.ts';
+import { TrialFailure, type Endpoint, type HostScan, type Instance, type MemorySample, type Phases, type ServerCpu, type Runner, type StartOptions } from './types.ts';
 
 /** Container logs kept for `logs()`: the tail is what explains a failure. */
 const LOG_KEEP_BYTES = 64 * 1024;
@@ -30,6 +32,7 @@ class ContainerInstance implements Instance {
   readonly runner = 'container' as const;
   readonly phases: Phases = { requested: 0 };
   pid?: number;
+  private proxyPid?: Promise<number | undefined>;
   /** Exit status once the container's process ended (while not stopped by us). */
   exitStatus?: number;
   private log = '';
@@ -112,6 +115,17 @@ class ContainerInstance implements Instance {
       if (!(await this.alive())) throw new Error(`${this.description} is gone (exited or removed); it has no memory to measure`);
       throw error;
     }
+  }
+
+  async cpuTime(): Promise<ServerCpu> {
+    if (!this.pid) throw new Error(`${this.description} is not running; it has no CPU time to read`);
+    // The cgroup first: it is one file, and the reading should be as close to the moment asked for as it can be.
+    const totalUs = await containerCpuUs(this.pid);
+    // Finding the proxy walks /proc, which takes long on a busy host: once per instance.
+    this.proxyPid ??= createHostScan().dockerProxies().then((proxies) => proxies.get(this.endpoint.port));
+    const proxy = await this.proxyPid;
+    const proxyUs = proxy === undefined ? undefined : await processCpuUs(proxy).catch(() => undefined);
+    return { totalUs, ...(proxyUs === undefined ? {} : { parts: { dockerProxyUs: proxyUs } }) };
   }
 
   stop(): Promise<void> {

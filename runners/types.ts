@@ -64,11 +64,21 @@ export interface Instance {
   readonly pid?: number;
   /** Memory now; `scan` shares host-wide lookups with the other instances of a sweep (a fresh one when absent). */
   memory(scan?: HostScan): Promise<MemorySample>;
+  /** CPU used so far; read before and after a load, the difference is what serving it cost. */
+  cpuTime?(): Promise<ServerCpu>;
   /** Console output (VM/unikernel) or container logs, most recent last. */
   logs(): string;
   /** False once the instance died or was stopped. */
   alive(): Promise<boolean>;
   stop(): Promise<void>;
+}
+
+/** CPU time the server side of an instance has used since it started, in µs. */
+export interface ServerCpu {
+  /** Container: its cgroup (every process in it). VM/unikernel: the QEMU process (all its threads). */
+  totalUs: number;
+  /** Work for the instance outside that total (the container's docker-proxy), for the reader. */
+  parts?: Record<string, number>;
 }
 
 /** Either the runner can run here, or why not and how to fix it. */

@@ -1,14 +1,15 @@
 import type { Config } from '../core/config.ts';
 import type { Trial } from '../core/results.ts';
 import type { Workload } from '../fixtures/workloads.ts';
-import type { Endpoint } from '../runners/types.ts';
+import type { Endpoint, Instance, ServerCpu } from '../runners/types.ts';
 import { buildCell, cellLabel, metricFromTrials, trialError } from './cell.ts';
 import { withInstance } from './instance.ts';
-import { describeLoad } from './load/describe.ts';
+import { describeLoad, describeReference } from './load/describe.ts';
 import { memorySampler } from './load/memory-sampler.ts';
 import type { LoadResult, LoadSpec, LoadTarget } from './load/protocol.ts';
+import { runReference, type ReferenceResult } from './load/reference.ts';
 import { runLoad } from './load/run-load.ts';
-import { connectionNote, loadFlags, throughputMetrics, throughputValues } from './load/verdict.ts';
+import { clientBoundReasons, connectionNote, loadFlags, RATE_METRIC, throughputMetrics, throughputValues } from './load/verdict.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
 type ThroughputSettings = Config['suite']['throughput'];
@@ -44,8 +45,34 @@ interface Repetition {
   trial: Trial;
   /** Problems of this repetition, for the metrics' flags. */
   flags: string[];
+  /** Why its rate is the load generator's limit (empty: the server's). */
+  clientBound: string[];
   /** How the server treated connections, for the label. */
   note?: string;
+}
+
+/** The server side's CPU over a phase, in cores, from readings at its start and end (undefined when unreadable). */
+function serverCpuMeter(instance: Instance) {
+  let first: Promise<{ at: number; cpu: ServerCpu } | undefined> | undefined;
+  const read = async () => {
+    // The time asked for: cpuTime() reads the main counter first and whatever it takes afterwards.
+    const at = performance.now();
+    const cpu = await instance.cpuTime?.().catch(() => undefined);
+    return cpu && { at, cpu };
+  };
+  return {
+    start() {
+      first = read();
+    },
+    async stop(): Promise<{ serverCores?: number; dockerProxyCores?: number }> {
+      const [a, b] = [await first, await read()];
+      if (!a || !b) return {};
+      const ms = b.at - a.at;
+      const cores = (aUs?: number, bUs?: number) => (aUs === undefined || bUs === undefined ? undefined : (bUs - aUs) / 1000 / ms);
+      const proxy = cores(a.cpu.parts?.dockerProxyUs, b.cpu.parts?.dockerProxyUs);
+      return { serverCores: cores(a.cpu.totalUs, b.cpu.totalUs)!, ...(proxy === undefined ? {} : { dockerProxyCores: proxy }) };
+    },
+  };
 }
 
 async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: number): Promise<Repetition> {
@@ -56,32 +83,47 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
       const target = loadTarget(ctx.workload, instance.endpoint, settings);
       const spec: LoadSpec = { ...target, warmupS: settings.warmupS, durationS: settings.durationS };
       const sampler = memorySampler(instance, MEMORY_SAMPLE_INTERVAL_MS);
+      const serverCpu = serverCpuMeter(instance);
       let result: LoadResult;
       let memory: Awaited<ReturnType<typeof sampler.stop>>;
+      let server: Awaited<ReturnType<typeof serverCpu.stop>>;
       try {
-        result = await runLoad(spec, { signal: ctx.signal, onMeasuring: () => sampler.start() });
+        result = await runLoad(spec, {
+          signal: ctx.signal,
+          onMeasuring: () => {
+            serverCpu.start();
+            sampler.start();
+          },
+        });
       } finally {
-        memory = await sampler.stop();
+        [memory, server] = await Promise.all([sampler.stop(), serverCpu.stop()]);
       }
+      const rate = result.ok / (result.measuredMs / 1000);
+      // The same instance, warmed by isobench's own load, with the same connections and duration.
+      const reference: ReferenceResult | undefined =
+        settings.reference && result.ok > 0 ? await runReference(target, settings.durationS, rate, ctx.signal) : undefined;
       const aliveAfter = await instance.alive();
-      const values = throughputValues(result, memory.samples);
-      const flags = loadFlags(result, target.kind === 'http' ? target.pipelining : undefined);
+      const ranReference = reference?.ran ? reference : undefined;
+      const values = throughputValues(result, memory.samples, { ...server, ...(ranReference ? { referencePerS: ranReference.ratePerS } : {}) });
+      const flags = loadFlags(result);
       if (memory.error) flags.push(`memory could not be read under load: ${memory.error}`);
+      if (reference && !reference.ran) flags.push(`cross-check not run: ${reference.reason}`);
+      const clientBound = clientBoundReasons(result, ranReference);
       const { latency, ...summary } = result;
-      const detail = { load: summary, latencyHistogram: latency, memoryUnderLoad: memory.samples, flags };
+      const detail = { load: summary, latencyHistogram: latency, memoryUnderLoad: memory.samples, flags, clientBound, ...(reference ? { reference } : {}) };
       const phases = { requested: 0, ...instance.phases };
       const note = connectionNote(result);
       // A run whose instance died measured the death, not the platform: it is a failed trial, never a sample.
       if (result.ok === 0 || !aliveAfter) {
         const what = aliveAfter ? 'no operation succeeded under load' : 'the instance was no longer alive after the load';
         const reason = `${what}${flags.length ? `: ${flags.join('; ')}` : ''}`;
-        return { trial: { index, warmup: false, ok: false, startedAt, phases, values, error: { reason }, detail }, flags: [] };
+        return { trial: { index, warmup: false, ok: false, startedAt, phases, values, error: { reason }, detail }, flags: [], clientBound: [] };
       }
-      return { trial: { index, warmup: false, ok: true, startedAt, phases, values, detail }, flags, ...(note ? { note } : {}) };
+      return { trial: { index, warmup: false, ok: true, startedAt, phases, values, detail }, flags, clientBound, ...(note ? { note } : {}) };
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    return { trial: { index, warmup: false, ok: false, startedAt, phases: {}, values: {}, error: trialError(error) }, flags: [] };
+    return { trial: { index, warmup: false, ok: false, startedAt, phases: {}, values: {}, error: trialError(error) }, flags: [], clientBound: [] };
   }
 }
 
@@ -100,15 +142,18 @@ export const throughputSuite: Suite = {
 
     const trials: Trial[] = [];
     const flags: string[] = [];
+    const clientBound: string[] = [];
     const connectionNotes = new Set<string>();
     try {
       for (let i = 0; i < settings.repetitions; i++) {
         ctx.progress.step(i + 1, `repetition ${i + 1}/${settings.repetitions} (${settings.durationS} s)`);
-        const { trial, flags: trialFlags, note } = await repetition(ctx, i, readyTimeoutMs);
+        const { trial, flags: trialFlags, clientBound: bound, note } = await repetition(ctx, i, readyTimeoutMs);
         trials.push(trial);
         if (note) connectionNotes.add(note);
         const prefix = settings.repetitions > 1 ? `repetition ${i + 1}: ` : '';
         flags.push(...trialFlags.map((f) => prefix + f));
+        clientBound.push(...bound.map((reason) => `${prefix}client-bound (the rate is a lower bound): ${reason}`));
+        for (const line of bound) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: ${prefix}client-bound: ${line}`);
         if (!trial.ok) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: repetition ${i + 1} failed: ${trial.error?.reason}`);
         for (const f of trialFlags) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: ${prefix}${f}`);
       }
@@ -119,11 +164,17 @@ export const throughputSuite: Suite = {
     }
 
     // The probe speaks the workload's protocol, so its kind is the kind of load.
-    const metrics = throughputMetrics(ctx.workload.probe.kind).map((spec) => metricFromTrials(spec, trials, flags));
+    // A rate the load generator capped is a lower bound of the server's, and says so wherever it is shown.
+    const rateNames = new Set([RATE_METRIC[ctx.workload.probe.kind].name, 'bytes_per_s']);
+    const metrics = throughputMetrics(ctx.workload.probe.kind).map((spec) => {
+      if (!rateNames.has(spec.name) || !clientBound.length) return metricFromTrials(spec, trials, flags);
+      return { ...metricFromTrials(spec, trials, [...clientBound, ...flags]), lowerBound: true };
+    });
     const notes = [
       describeLoad(ctx.workload.probe.kind, settings),
       `${settings.repetitions} repetition(s) of ${settings.durationS} s after a ${settings.warmupS} s warm-up, a fresh instance for each`,
-      'load generator: a separate Node.js process on the same host (its CPU use is recorded per repetition)',
+      'load generator: a separate Node.js process on the same host; per repetition its CPU, event loop utilisation and CPU per operation, and the server side\'s CPU (container cgroup / QEMU process) are recorded',
+      ...(settings.reference ? [`cross-check: ${describeReference(ctx.workload.probe.kind)} on the same instance after each repetition`] : []),
       `memory under load: peak of instance memory read every ${MEMORY_SAMPLE_INTERVAL_MS} ms during the measured phase`,
       ...connectionNotes,
     ];

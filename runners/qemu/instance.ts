@@ -1,6 +1,7 @@
 import type { RunnerName } from '../../core/config.ts';
 import { releasePort } from '../../core/ports.ts';
-import type { Endpoint, Instance, MemorySample, Phases } from '../types.ts';
+import { processCpuUs } from '../../core/proccpu.ts';
+import type { Endpoint, Instance, MemorySample, Phases, ServerCpu } from '../types.ts';
 import { cleanConsoleText } from './console.ts';
 import type { QemuProcess } from './launch.ts';
 
@@ -26,6 +27,10 @@ export class QemuInstance implements Instance {
 
   async memory(): Promise<MemorySample> {
     return { ...(await this.qemu.memory()), guestMemoryBytes: this.guestMemoryBytes };
+  }
+
+  async cpuTime(): Promise<ServerCpu> {
+    return { totalUs: await processCpuUs(this.pid) };
   }
 
   logs(): string {

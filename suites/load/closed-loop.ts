@@ -2,6 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Tally } from './tally.ts';
 import type { PhaseRunner } from './phases.ts';
 
+/** What `run` resolves with for an operation that completed without succeeding (an HTTP error status). */
+export const NOT_OK = Symbol('not ok');
+
 /** One operation of a client's fixed mix. */
 export interface Operation {
   kind: string;
@@ -35,9 +38,11 @@ export async function closedLoop(
       const t0 = process.hrtime.bigint();
       outstanding++;
       try {
-        await op.run();
+        const outcome = await op.run();
         if (!open) return;
-        tally.success(op.kind, Number(process.hrtime.bigint() - t0) / 1000);
+        const us = Number(process.hrtime.bigint() - t0) / 1000;
+        if (outcome === NOT_OK) tally.latency.record(us);
+        else tally.success(op.kind, us);
         failuresInARow = 0;
       } catch (error) {
         if (!open) return;

@@ -35,7 +35,7 @@ export interface LoadResult {
   /** Every failure: connection errors, timeouts, body mismatches, command errors. */
   errors: number;
   timeouts: number;
-  /** HTTP responses whose status is not 2xx (counted apart from errors, as autocannon does). */
+  /** HTTP responses whose status is not 2xx (counted apart from errors, as wrk does). */
   non2xx: number;
   /** Response bytes received (HTTP only: headers and body). */
   bytes: number;

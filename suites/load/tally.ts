@@ -33,8 +33,7 @@ export class Tally {
     this.noteError(kind, error);
   }
 
-  /** Keeps the message of an error counted elsewhere (autocannon counts its own). */
-  noteError(kind: string, error: unknown): void {
+  private noteError(kind: string, error: unknown): void {
     if (this.errorSamples.size < MAX_ERROR_SAMPLES) this.errorSamples.add(`${kind}: ${(error as Error)?.message ?? String(error)}`);
   }
 

@@ -3,9 +3,14 @@ import { latencySummary } from './histogram.ts';
 import type { TimedMemorySample } from './memory-sampler.ts';
 import type { LoadResult, LoadTarget } from './protocol.ts';
 
-/** The load generator counts as saturated from this CPU use (cores) or event loop utilisation on. */
-export const SATURATED_CORES = 0.9;
-export const SATURATED_ELU = 0.95;
+/**
+ * Without a reference run, the load generator counts as the bottleneck from this CPU use (cores) or event loop
+ * utilisation on: past them it answers late and the rate it reports is its own.
+ */
+export const CLIENT_BOUND_CORES = 0.9;
+export const CLIENT_BOUND_ELU = 0.75;
+/** isobench's figure may be this much below the reference tool's on the same instance before it is client-bound. */
+export const REFERENCE_TOLERANCE = 0.1;
 
 const spec = (name: string, unit: string, direction: MetricSpec['direction']): MetricSpec => ({ name, unit, direction });
 
@@ -26,6 +31,17 @@ const BYTES_PER_S = spec('bytes_per_s', 'bytes/s', 'higher');
 const LOAD_MEMORY = [spec('load_pss_bytes', 'bytes', 'lower'), spec('load_rss_bytes', 'bytes', 'lower')];
 const ERRORS = [spec('errors', 'count', 'lower'), spec('timeouts', 'count', 'lower')];
 const NON_2XX = spec('non_2xx', 'count', 'lower');
+/** Who did the work: the load generator's CPU and cost per operation, and the server side's CPU. */
+const COST = [
+  spec('client_cores', 'cores', 'lower'),
+  spec('client_elu', 'ratio', 'lower'),
+  spec('client_cpu_us_per_op', 'us', 'lower'),
+  spec('server_cores', 'cores', 'lower'),
+  spec('docker_proxy_cores', 'cores', 'lower'),
+];
+/** The cross-check: the reference tool's rate on the same instance, and isobench's figure over it. */
+const referenceRate = (kind: LoadTarget['kind']) => spec(`reference_${RATE_METRIC[kind].name}`, RATE_METRIC[kind].unit, 'higher');
+const VS_REFERENCE = spec('vs_reference', 'ratio', 'higher');
 
 /** Every metric a throughput cell of this kind of load has, in report order. */
 export function throughputMetrics(kind: LoadTarget['kind']): MetricSpec[] {
@@ -36,7 +52,20 @@ export function throughputMetrics(kind: LoadTarget['kind']): MetricSpec[] {
     ...LOAD_MEMORY,
     ...ERRORS,
     ...(kind === 'http' ? [NON_2XX] : []),
+    ...COST,
+    referenceRate(kind),
+    VS_REFERENCE,
   ];
+}
+
+/** What was measured besides the load: the server side's CPU over the same phase, the reference tool's rate. */
+export interface Observed {
+  /** Server-side CPU during the measured phase, in cores. */
+  serverCores?: number;
+  /** The container's docker-proxy, apart. */
+  dockerProxyCores?: number;
+  /** The reference tool's rate of successful operations on the same instance. */
+  referencePerS?: number;
 }
 
 /**
@@ -44,18 +73,32 @@ export function throughputMetrics(kind: LoadTarget['kind']): MetricSpec[] {
  * every completed operation; the memory under load is the peak of the samples taken during the measured phase
  * (absent when none could be taken).
  */
-export function throughputValues(result: LoadResult, memory: readonly TimedMemorySample[]): Record<string, number> {
+export function throughputValues(
+  result: LoadResult,
+  memory: readonly TimedMemorySample[],
+  observed: Observed = {},
+): Record<string, number> {
   const seconds = result.measuredMs / 1000;
   const latency = latencySummary(result.latency);
+  const rate = result.ok / seconds;
   const values: Record<string, number> = {
-    [RATE_METRIC[result.kind].name]: result.ok / seconds,
+    [RATE_METRIC[result.kind].name]: rate,
     latency_p50_us: latency.p50Us,
     latency_p90_us: latency.p90Us,
     latency_p99_us: latency.p99Us,
     latency_max_us: latency.maxUs,
     errors: result.errors,
     timeouts: result.timeouts,
+    client_cores: result.cpu.cores,
+    client_elu: result.cpu.eventLoopUtilization,
+    client_cpu_us_per_op: (result.cpu.userUs + result.cpu.systemUs) / (result.ok + result.errors),
   };
+  if (observed.serverCores !== undefined) values.server_cores = observed.serverCores;
+  if (observed.dockerProxyCores !== undefined) values.docker_proxy_cores = observed.dockerProxyCores;
+  if (observed.referencePerS !== undefined) {
+    values[referenceRate(result.kind).name] = observed.referencePerS;
+    values.vs_reference = rate / observed.referencePerS;
+  }
   if (result.kind === 'http') {
     values.bytes_per_s = result.bytes / seconds;
     values.non_2xx = result.non2xx;
@@ -69,7 +112,7 @@ export function throughputValues(result: LoadResult, memory: readonly TimedMemor
 }
 
 /** What a reader must know about one repetition before trusting its numbers. */
-export function loadFlags(result: LoadResult, pipelining?: number): string[] {
+export function loadFlags(result: LoadResult): string[] {
   const flags: string[] = [];
   if (result.errors > 0) {
     const timeouts = result.timeouts ? ` (${result.timeouts} timeouts)` : '';
@@ -77,27 +120,31 @@ export function loadFlags(result: LoadResult, pipelining?: number): string[] {
     flags.push(`${result.errors} errors${timeouts}${examples}`);
   }
   if (result.non2xx > 0) flags.push(`${result.non2xx} non-2xx responses`);
-  const { cores, eventLoopUtilization } = result.cpu;
-  const busy = `event loop ${(eventLoopUtilization * 100).toFixed(0)}% busy`;
-  if (cores >= SATURATED_CORES) {
-    flags.push(
-      `load generator saturated a core: ${cores.toFixed(2)} cores of CPU, ${busy}; ` +
-        "the rate may be the generator's limit, not the system's",
-    );
-  } else if (eventLoopUtilization >= SATURATED_ELU) {
-    // Never idle yet far from a full core: the generator was waiting for a CPU the system under test also wants.
-    flags.push(
-      `load generator never idle (${busy}) on ${cores.toFixed(2)} cores of CPU: it was short of CPU on this host; ` +
-        "the rate may be the generator's limit, not the system's",
-    );
-  }
-  if (result.closingResponses && pipelining !== undefined && pipelining > 1) {
-    flags.push(
-      `the server closed the connection after ${result.closingResponses} responses: with pipelining ${pipelining}, ` +
-        "latencies from autocannon's queue are wrong after each close",
-    );
-  }
   return flags;
+}
+
+/**
+ * Why a repetition's rate is the load generator's limit rather than the server's, or nothing. A reference tool that
+ * ran on the same instance decides: its rate more than REFERENCE_TOLERANCE above isobench's is proof that more
+ * client capacity raises the figure, and its agreement is proof that it does not. Without one, a generator short of
+ * CPU (a busy event loop, a full core) is taken as the bottleneck.
+ */
+export function clientBoundReasons(result: LoadResult, reference?: { tool: string; ratePerS: number }): string[] {
+  const rate = result.ok / (result.measuredMs / 1000);
+  if (reference) {
+    if (rate >= reference.ratePerS * (1 - REFERENCE_TOLERANCE)) return [];
+    return [
+      `${reference.tool} reached ${reference.ratePerS.toFixed(0)}/s on the same instance, ` +
+        `${(reference.ratePerS / rate).toFixed(2)}× isobench's ${rate.toFixed(0)}/s`,
+    ];
+  }
+  const { cores, eventLoopUtilization } = result.cpu;
+  const reasons: string[] = [];
+  if (eventLoopUtilization >= CLIENT_BOUND_ELU) {
+    reasons.push(`the load generator's event loop was ${(eventLoopUtilization * 100).toFixed(0)}% busy (≥ ${CLIENT_BOUND_ELU * 100}%)`);
+  }
+  if (cores >= CLIENT_BOUND_CORES) reasons.push(`the load generator used ${cores.toFixed(2)} cores of CPU`);
+  return reasons;
 }
 
 /** How the server treated connections, when it closed them: the request after a close includes a TCP connect. */

@@ -37,6 +37,29 @@ describe('memory suite on containers (quick)', () => {
   });
 });
 
+describe('throughput cross-check on containers (quick)', () => {
+  it.each([
+    ['nginx', 'requests_per_s', 'wrk'],
+    ['redis', 'ops_per_s', 'redis-benchmark'],
+    ['postgres', 'transactions_per_s', 'pgbench'],
+  ] as const)('%s: the reference tool runs on the same instance and the ratio is recorded', async (name, rateName, tool) => {
+    const config = quickConfig({ suite: { throughput: { reference: true } } });
+    const { cell, progress } = await runSuite(throughputSuite, runner, WORKLOADS[name], config);
+    expect(cell.status, progress.join('\n')).toBe('ok');
+    const reference = (cell.trials[0]!.detail as Record<string, any>).reference;
+    expect(reference, JSON.stringify(reference)).toMatchObject({ ran: true, tool });
+    const rate = metric(cell, rateName).samples[0]!;
+    expect(metric(cell, `reference_${rateName}`).samples).toEqual([reference.ratePerS]);
+    expect(metric(cell, 'vs_reference').samples[0]).toBeCloseTo(rate / reference.ratePerS, 9);
+    // Either the figures agree, or the rate is shown as a lower bound with the reference's figure as the reason.
+    const agrees = rate >= reference.ratePerS * 0.9;
+    expect(metric(cell, rateName).lowerBound ?? false).toBe(!agrees);
+    if (!agrees) expect(metric(cell, rateName).flags.join('\n')).toMatch(new RegExp(`client-bound .*${tool} reached`));
+    expect(cell.label.notes.join('\n')).toMatch(/cross-check: /);
+    await expectNothingLeft();
+  });
+});
+
 describe('throughput suite on containers (quick)', () => {
   it.each(['http-hello', 'nginx'] as const)('%s: requests/s, µs latencies and memory under load, without errors', async (name) => {
     const { cell, progress } = await runSuite(throughputSuite, runner, WORKLOADS[name]);
@@ -57,9 +80,12 @@ describe('throughput suite on containers (quick)', () => {
     // The raw material of every number is in the trial: histogram, load generator CPU, memory samples.
     const detail = cell.trials[0]!.detail as Record<string, any>;
     expect(detail.latencyHistogram.count).toBe(detail.load.ok);
-    // Timed per request with hrtime, not in autocannon's whole milliseconds.
+    // Timed per request with hrtime, not in whole milliseconds.
     expect(Number.isInteger(detail.latencyHistogram.min / 1000)).toBe(false);
     expect(detail.load.cpu.cores).toBeGreaterThan(0);
+    // Who did the work: the generator's cost per request and the container's own CPU (its cgroup).
+    expect(metric(cell, 'client_cpu_us_per_op').samples[0]).toBeGreaterThan(0);
+    expect(metric(cell, 'server_cores').samples[0]).toBeGreaterThan(0);
     expect(detail.memoryUnderLoad.length).toBeGreaterThan(0);
     // lighttpd and nginx keep connections open; each closes one only at its keep-alive limit (1000 requests).
     expect(detail.load.closingResponses).toBeLessThan(detail.latencyHistogram.count / 100);
