@@ -318,7 +318,11 @@ function compare(
       }
       const b = perRun(baseRuns, suite, base, metric);
       const c = perRun(curRuns, suite, base, metric);
-      const measured = analysis.measure(b, c, gates.minSamples, seedFor(seed, `${key}|${cellKey(base)}`), resamples);
+      // A client-bound figure is a lower bound of what the server does: a change in it may be the load generator's.
+      const bounded = [bm?.lowerBound && 'baseline', cm?.lowerBound && 'current'].filter(Boolean);
+      const measured = bounded.length
+        ? `client-bound: the ${bounded.join(' and the ')} figure is a lower bound (the load generator was the bottleneck; see its flags)`
+        : analysis.measure(b, c, gates.minSamples, seedFor(seed, `${key}|${cellKey(base)}`), resamples);
       const why = (name: string, cell: Cell | undefined, n: number) =>
         !cell ? `${name}: not measured` : `${name}: ${n} trial${n === 1 ? '' : 's'}${cell.status !== 'ok' ? ` (${cell.status}${cell.reason ? `: ${cell.reason}` : ''})` : ''}`;
       const rounds = analysis.rounds(b, c);

@@ -108,6 +108,21 @@ describe('compareResults', () => {
     });
   });
 
+  it('does not judge a client-bound throughput row: a 30% drop of a lower bound may be the load generator', () => {
+    const clientBound = (results: Results): Results => ({
+      ...results,
+      cells: results.cells.map((c) => ({ ...c, metrics: c.metrics.map((m) => (m.name === 'requests_per_s' ? { ...m, lowerBound: true } : m)) })),
+    });
+    const report = compareResults(
+      fixtureResults({ seed: 1 }),
+      clientBound(fixtureResults({ seed: 2, scale: { 'throughput.requests_per_s': 0.7 } })),
+      only('throughput.requests_per_s'),
+    );
+    expect(report.rows.every((r) => r.verdict === 'not-judged')).toBe(true);
+    expect(report.rows[0]!.reason).toMatch(/^client-bound: the current figure is a lower bound/);
+    expect(report.verdict).toBe('inconclusive');
+  });
+
   it('states the MDE of each judged row, larger for noisier samples', () => {
     const mdeOf = (noise: number) =>
       compareResults(fixtureResults({ seed: 1, noise }), fixtureResults({ seed: 2, noise }), only('memory.idle_pss_bytes')).rows[0]!.mde!;
