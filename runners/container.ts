@@ -128,6 +128,16 @@ class ContainerInstance implements Instance {
     return { totalUs, ...(proxyUs === undefined ? {} : { parts: { dockerProxyUs: proxyUs } }) };
   }
 
+  /** Whether the container is gone within `timeoutMs` (Docker's wait for the `removed` condition). */
+  private async removedBy(timeoutMs: number): Promise<boolean> {
+    try {
+      await this.container.wait({ condition: 'removed', abortSignal: AbortSignal.timeout(timeoutMs) });
+      return true;
+    } catch (error) {
+      return (error as { statusCode?: number }).statusCode === 404;
+    }
+  }
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.logStream?.destroy();
@@ -135,7 +145,10 @@ class ContainerInstance implements Instance {
         // Bounded: a daemon that stopped answering must not hang the run's cleanup.
         await this.container.remove({ force: true, abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS) });
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) {
+        // Someone else is removing it already (`docker rm -f` from outside): done once it is gone.
+        const removing = (error as { statusCode?: number }).statusCode === 409 && /already in progress/.test((error as Error).message);
+        const gone = removing && (await this.removedBy(STOP_TIMEOUT_MS));
+        if ((error as { statusCode?: number }).statusCode !== 404 && !gone) {
           // Still there: a later stop() must try again.
           this.stopping = undefined;
           throw new Error(`could not remove ${this.description}: ${(error as Error).message}; remove it with docker rm -f ${this.id}`);
