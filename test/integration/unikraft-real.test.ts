@@ -6,7 +6,7 @@ import { stopAll } from '../../core/lifecycle.ts';
 import { cachedRootfs } from '../../fixtures/rootfs.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
-import { TrialFailure } from '../../runners/types.ts';
+import { TrialFailure, type Runner } from '../../runners/types.ts';
 import { createUnikraftRunner } from '../../runners/unikraft.ts';
 import { coldStartSuite } from '../../suites/cold-start.ts';
 import { densitySuite } from '../../suites/density.ts';
@@ -132,34 +132,22 @@ describe.runIf(dir)(`real Unikraft images from ${dir}: app-elfloader with each w
   );
 });
 
-describe.runIf(dir)(`real Unikraft images from ${dir}: density on app-elfloader`, () => {
-  it(
-    'density of 20 http-hello unikernels: all up, all answer the sweep, all stopped',
-    async () => {
-      const runner = await elfloaderRunner();
-      const config = quickConfig({ suite: { density: { target: 20, concurrency: 4 } } });
-      const { cell, progress } = await runSuite(densitySuite, runner, httpHello, config);
-      expect(cell.status, `${cell.reason ?? ''}\n${progress.join('\n')}`).toBe('ok');
-      expect(metric(cell, 'density_count').samples).toEqual([20]);
-      await expectNothingLeft();
-    },
-    LONG,
-  );
-});
+/** A density of 20: all up, all answer the sweep, all stopped. */
+async function densityOf20(runner: Runner, w: Workload): Promise<void> {
+  const config = quickConfig({ suite: { density: { target: 20, concurrency: 4 } } });
+  const { cell, progress } = await runSuite(densitySuite, runner, w, config);
+  expect(cell.status, `${cell.reason ?? ''}\n${progress.join('\n')}`).toBe('ok');
+  expect(metric(cell, 'density_count').samples).toEqual([20]);
+  await expectNothingLeft();
+}
 
-describe.runIf(haveNativeNginx)(`real Unikraft images from ${dir}: native nginx`, () => {
-  it(
-    'density of 20 at 8 MiB: all up, all answer the sweep, all stopped',
-    async () => {
-      const runner = await runnerFor({ images: { nginx: { kernel: nativeNginx!, initrd: join(dir!, 'nginx', 'rootfs.cpio'), memoryMiB: 8 } } })();
-      const config = quickConfig({ suite: { density: { target: 20, concurrency: 4 } } });
-      const { cell, progress } = await runSuite(densitySuite, runner, nginx, config);
-      expect(cell.status, `${cell.reason ?? ''}\n${progress.join('\n')}`).toBe('ok');
-      expect(metric(cell, 'density_count').samples).toEqual([20]);
-      await expectNothingLeft();
-    },
-    LONG,
-  );
+describe.runIf(dir)(`real Unikraft images from ${dir}: density`, () => {
+  it('20 http-hello unikernels on app-elfloader: all up, all answer the sweep, all stopped', async () => densityOf20(await elfloaderRunner(), httpHello), LONG);
+
+  it.runIf(haveNativeNginx)('20 native nginx unikernels at 8 MiB: all up, all answer the sweep, all stopped', async () => {
+    const native = runnerFor({ images: { nginx: { kernel: nativeNginx!, initrd: join(dir!, 'nginx', 'rootfs.cpio'), memoryMiB: 8 } } });
+    await densityOf20(await native(), nginx);
+  }, LONG);
 });
 
 describe.skipIf(dir)(SKIPPED, () => {
