@@ -1,3 +1,5 @@
+import { shorten } from '../core/first-few.ts';
+
 /**
  * Reads the serial console of a Unikraft guest under QEMU: the boot banner, Unikraft's kernel log, lwIP's network
  * lines, what the application printed, and the known ways a boot goes wrong, each turned into a sentence a user
@@ -235,10 +237,7 @@ export interface ProblemContext {
 /** A quoted console line is cut here: a reason stays one readable sentence. */
 const MAX_QUOTED_CHARS = 200;
 
-function quote(line: string): string {
-  const cut = line.length > MAX_QUOTED_CHARS ? `${line.slice(0, MAX_QUOTED_CHARS)}...` : line;
-  return `(console: "${cut}")`;
-}
+const quote = (line: string) => `(console: "${shorten(line, MAX_QUOTED_CHARS)}")`;
 
 /** A failure reason naming what went wrong, the console line that shows it, and what to change. */
 export function explainProblem(problem: ConsoleProblem, ctx: ProblemContext): string {
