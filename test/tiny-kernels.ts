@@ -91,16 +91,26 @@ function multibootHeader(flags: number): Buffer {
   return h;
 }
 
-/** 32-bit code run at the multiboot entry: write the string at `message` to COM1, then halt for good. */
+/**
+ * 32-bit code run at the multiboot entry: write the string at `message` to COM1, then halt for good. Each byte waits
+ * for the transmit register to be empty (LSR bit 5), as a real driver does: QEMU overwrites a byte still waiting for
+ * a busy host to read the console, and a replayed line with a byte missing no longer matches its rule.
+ */
 function serialHello(message: number): Buffer {
   const code = Buffer.from([
     0xbe, 0, 0, 0, 0, //       mov esi, message
-    0x66, 0xba, 0xf8, 0x03, // mov dx, 0x3f8
     0xac, //                   next: lodsb
     0x84, 0xc0, //             test al, al
-    0x74, 0x03, //             jz halt
+    0x74, 0x14, //             jz halt
+    0x88, 0xc3, //             mov bl, al
+    0x66, 0xba, 0xfd, 0x03, // wait: mov dx, 0x3fd (LSR)
+    0xec, //                   in al, dx
+    0xa8, 0x20, //             test al, 0x20 (THRE)
+    0x74, 0xf7, //             jz wait
+    0x88, 0xd8, //             mov al, bl
+    0x66, 0xba, 0xf8, 0x03, // mov dx, 0x3f8
     0xee, //                   out dx, al
-    0xeb, 0xf8, //             jmp next
+    0xeb, 0xe7, //             jmp next
     0xfa, //                   halt: cli
     0xf4, //                   hlt
     0xeb, 0xfd, //             jmp hlt

@@ -25,20 +25,24 @@ export function cpuModelFor(accel: AccelKind): string {
 /**
  * A 512-byte BIOS boot sector that writes `marker` and a newline to COM1, then ends QEMU through the
  * isa-debug-exit device (exit code 33); without that device it idles. Interrupts stay off: SeaBIOS' serial console
- * flushes its own buffered text from the timer interrupt, which would otherwise land inside the marker.
+ * flushes its own buffered text from the timer interrupt, which would otherwise land inside the marker. Each byte
+ * waits for the transmit register to be empty: QEMU overwrites a byte still waiting for a busy host to read the
+ * console, and a marker with a byte missing would read as a broken accelerator.
  * Real-mode code, loaded by the BIOS at 0x7c00:
- *   cli; xor ax,ax; mov ds,ax; cld; mov dx,0x3f8; mov si,msg
- *   l: lodsb; test al,al; jz d; out dx,al; jmp l
+ *   cli; xor ax,ax; mov ds,ax; cld; mov si,msg
+ *   l: lodsb; test al,al; jz d; mov bl,al
+ *   w: mov dx,0x3fd; in al,dx; test al,0x20; jz w; mov al,bl; mov dx,0x3f8; out dx,al; jmp l
  *   d: mov dx,0xf4; mov al,0x10; out dx,al; h: hlt; jmp h
  */
 export function probeBootSector(marker = PROBE_MARKER): Buffer {
-  const MSG_OFFSET = 0x1d;
+  const MSG_OFFSET = 0x29;
   const msgAddress = 0x7c00 + MSG_OFFSET;
   const code = [
     0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xfc,
-    0xba, 0xf8, 0x03,
     0xbe, msgAddress & 0xff, msgAddress >> 8,
-    0xac, 0x84, 0xc0, 0x74, 0x03, 0xee, 0xeb, 0xf8,
+    0xac, 0x84, 0xc0, 0x74, 0x12, 0x88, 0xc3,
+    0xba, 0xfd, 0x03, 0xec, 0xa8, 0x20, 0x74, 0xf8,
+    0x88, 0xd8, 0xba, 0xf8, 0x03, 0xee, 0xeb, 0xe9,
     0xba, DEBUG_EXIT_PORT, 0x00, 0xb0, 0x10, 0xee, 0xf4, 0xeb, 0xfd,
   ];
   if (code.length !== MSG_OFFSET) throw new Error('probe boot sector: code length changed, fix MSG_OFFSET');
