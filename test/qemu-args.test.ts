@@ -106,9 +106,9 @@ describe('small QEMU helpers', () => {
     const sector = probeBootSector();
     expect(sector.length).toBe(512);
     expect([sector[510], sector[511]]).toEqual([0x55, 0xaa]);
-    // mov si, imm16 at offset 9 holds the marker's load address.
-    expect(sector[9]).toBe(0xbe);
-    const msg = sector.readUInt16LE(10) - 0x7c00;
+    // mov si, imm16 at offset 6 holds the marker's load address.
+    expect(sector[6]).toBe(0xbe);
+    const msg = sector.readUInt16LE(7) - 0x7c00;
     expect(sector.toString('latin1', msg, msg + PROBE_MARKER.length + 2)).toBe(`${PROBE_MARKER}\n\0`);
     expect(() => probeBootSector('x'.repeat(500))).toThrow(/marker too long/);
   });
