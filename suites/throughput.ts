@@ -101,7 +101,7 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
       const rate = result.ok / (result.measuredMs / 1000);
       // The same instance, warmed by isobench's own load, with the same connections and duration.
       const reference: ReferenceResult | undefined =
-        settings.reference && result.ok > 0 ? await runReference(target, settings.durationS, rate, ctx.signal) : undefined;
+        settings.reference && result.ok > 0 ? await runReference(target, { warmupS: settings.warmupS, durationS: settings.durationS, expectedRate: rate }, ctx.signal) : undefined;
       const aliveAfter = await instance.alive();
       const ranReference = reference?.ran ? reference : undefined;
       const values = throughputValues(result, memory.samples, { ...server, ...(ranReference ? { referencePerS: ranReference.ratePerS } : {}) });

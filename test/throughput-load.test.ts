@@ -155,14 +155,21 @@ describe('reference tool output', () => {
     expect(parsePgbench('tps = 5599.299316 (without initial connection time)\n').ratePerS).toBeCloseTo(5599.299316);
   });
 
+  it('reads pgbench per-second progress after the warm-up, leaving the first, slow seconds out', () => {
+    const stderr = 'progress: 1.0 s, 30.7 tps, lat 99.7 ms stddev 94.2, 0 failed\nprogress: 2.0 s, 479.0 tps, lat 18 ms stddev 44, 0 failed\nprogress: 3.0 s, 521.0 tps, lat 10 ms stddev 15, 0 failed\n';
+    const stdout = 'number of failed transactions: 0 (0.000%)\ntps = 343.1 (without initial connection time)\n';
+    expect(parsePgbench(stdout, stderr, 1)).toEqual({ ratePerS: 500, detail: { failed: 0, measuredSeconds: 2 } });
+    expect(parsePgbench(stdout, stderr, 0).ratePerS).toBeCloseTo((30.7 + 479 + 521) / 3, 6);
+  });
+
   it('runs the same statements, connections and duration as isobench', () => {
     const scripts = pgbenchScripts();
     expect(scripts['update.sql']).toMatch(/^\\set id random\(1, 1000\)\nUPDATE isobench_kv SET v = v \+ 1 WHERE id = :id;/);
-    const pg = referenceArgs({ kind: 'postgres', host: '127.0.0.1', port: 5, user: 'u', database: 'd', clients: 8 }, 10, 0, '/s');
-    expect(pg.join(' ')).toBe('-h 127.0.0.1 -p 5 -U u -n -M prepared -c 8 -j 1 -T 10 -f /s/select1.sql@1 -f /s/point-read.sql@1 -f /s/update.sql@1 d');
-    const http = referenceArgs({ kind: 'http', url: 'http://127.0.0.1:5/i', connections: 10, pipelining: 1 }, 3, 0, '/s');
+    const pg = referenceArgs({ kind: 'postgres', host: '127.0.0.1', port: 5, user: 'u', database: 'd', clients: 8 }, { warmupS: 2, durationS: 10, expectedRate: 0 }, '/s');
+    expect(pg.join(' ')).toBe('-h 127.0.0.1 -p 5 -U u -n -M prepared -c 8 -j 1 -T 12 -P 1 -f /s/select1.sql@1 -f /s/point-read.sql@1 -f /s/update.sql@1 d');
+    const http = referenceArgs({ kind: 'http', url: 'http://127.0.0.1:5/i', connections: 10, pipelining: 1 }, { warmupS: 0, durationS: 3, expectedRate: 0 }, '/s');
     expect(http).toEqual(['-t1', '-c10', '-d3s', '--timeout', '10s', 'http://127.0.0.1:5/i']);
-    const redis = referenceArgs({ kind: 'redis', host: '127.0.0.1', port: 5, clients: 8 }, 3, 9000, '/s');
+    const redis = referenceArgs({ kind: 'redis', host: '127.0.0.1', port: 5, clients: 8 }, { warmupS: 1, durationS: 3, expectedRate: 9000 }, '/s');
     // 9,000 ops/s for 3 s: each of redis-benchmark's three tests lasts about as long as isobench's whole load.
     expect(redis.join(' ')).toBe('-h 127.0.0.1 -p 5 -c 8 -n 27000 -t ping_mbulk,set,get -d 64 -r 800 --csv');
   });

@@ -50,12 +50,21 @@ export function parseRedisBenchmarkCsv(stdout: string): { ratePerS: number; deta
   return { ratePerS: rates.length / rates.reduce((sum, r) => sum + 1 / r, 0), detail };
 }
 
-/** `pgbench` output: the tps without the initial connection time. */
-export function parsePgbench(stdout: string): { ratePerS: number; detail: Record<string, number> } {
+/**
+ * `pgbench -P 1` output: the mean of the per-second rates after `warmupS` (its progress lines, on stderr), so that
+ * pgbench's own connections are measured warmed up, as isobench's are. A new backend under TCG ran its first second
+ * at a fifteenth of its later rate. Without progress lines, the tps without the initial connection time.
+ */
+export function parsePgbench(stdout: string, stderr = '', warmupS = 0): { ratePerS: number; detail: Record<string, number> } {
+  const failed = /number of failed transactions: (\d+)/.exec(stdout);
+  const detail: Record<string, number> = failed ? { failed: Number(failed[1]) } : {};
+  const seconds = [...stderr.matchAll(/^progress: ([\d.]+) s, ([\d.]+) tps/gm)]
+    .filter((m) => Number(m[1]) > warmupS)
+    .map((m) => Number(m[2]));
+  if (seconds.length > 0) return { ratePerS: seconds.reduce((sum, r) => sum + r, 0) / seconds.length, detail: { ...detail, measuredSeconds: seconds.length } };
   const tps = /^tps = ([\d.]+) \(without initial connection time\)/m.exec(stdout);
   if (!tps) throw new Error(`pgbench printed no tps: ${stdout.trim().slice(-200)}`);
-  const failed = /number of failed transactions: (\d+)/.exec(stdout);
-  return { ratePerS: Number(tps[1]), detail: failed ? { failed: Number(failed[1]) } : {} };
+  return { ratePerS: Number(tps[1]), detail };
 }
 
 /**
@@ -71,13 +80,23 @@ export function pgbenchScripts(): Record<string, string> {
   };
 }
 
+/** How long isobench's load lasted and what it measured: the reference tool is given the same. */
+export interface ReferenceTiming {
+  warmupS: number;
+  durationS: number;
+  /** isobench's own rate (ops/s). */
+  expectedRate: number;
+}
+
 /**
  * The reference tool's command line for the same target, connections and duration. redis-benchmark runs a request
  * count, not a duration: each of its three tests gets what isobench did in the whole `durationS` (`expectedRate`), so
  * that each lasts about as long as isobench's load. With a third each, a test of a slow guest lasted about 1 s, in
- * which its 8 new connections and their ramp-up weighed enough to read 1.4-1.7 × below isobench.
+ * which its 8 new connections and their ramp-up weighed enough to read 1.4-1.7 × below isobench. pgbench runs the
+ * warm-up too, on the connections it then measures, and reports each second.
  */
-export function referenceArgs(target: LoadTarget, durationS: number, expectedRate: number, scriptDir: string): string[] {
+export function referenceArgs(target: LoadTarget, timing: ReferenceTiming, scriptDir: string): string[] {
+  const { warmupS, durationS, expectedRate } = timing;
   switch (target.kind) {
     case 'http':
       return ['-t1', `-c${target.connections}`, `-d${durationS}s`, '--timeout', '10s', target.url];
@@ -88,22 +107,25 @@ export function referenceArgs(target: LoadTarget, durationS: number, expectedRat
     }
     case 'postgres':
       return ['-h', target.host, '-p', String(target.port), '-U', target.user, '-n', '-M', 'prepared',
-        '-c', String(target.clients), '-j', '1', '-T', String(durationS),
+        '-c', String(target.clients), '-j', '1', '-T', String(warmupS + durationS), '-P', '1',
         ...Object.keys(pgbenchScripts()).flatMap((file) => ['-f', `${join(scriptDir, file)}@1`]), target.database];
   }
 }
 
-const PARSERS = { http: parseWrk, redis: parseRedisBenchmarkCsv, postgres: parsePgbench };
+const PARSERS: Record<LoadTarget['kind'], (stdout: string, stderr: string, warmupS: number) => { ratePerS: number; detail: Record<string, number> }> = {
+  http: parseWrk,
+  redis: parseRedisBenchmarkCsv,
+  postgres: parsePgbench,
+};
 
 /**
- * Runs the reference tool against the instance isobench just measured. Bounded: four times the duration plus
+ * Runs the reference tool against the instance isobench just measured. Bounded: four times its duration plus
  * 30 s, and the run's signal. A tool that is not installed or pipelined HTTP (wrk pipelines only with a script)
  * gives a not-run result with the reason.
  */
 export async function runReference(
   target: LoadTarget,
-  durationS: number,
-  expectedRate: number,
+  timing: ReferenceTiming,
   signal: AbortSignal,
 ): Promise<ReferenceResult> {
   const tool = REFERENCE_TOOLS[target.kind];
@@ -115,9 +137,10 @@ export async function runReference(
   const scriptDir = await mkdtemp(join(tmpdir(), 'isobench-reference-'));
   try {
     for (const [file, text] of Object.entries(pgbenchScripts())) await writeFile(join(scriptDir, file), text);
-    const args = referenceArgs(target, durationS, expectedRate, scriptDir);
-    const { stdout } = await run(path, args, { timeout: (durationS * 4 + 30) * 1000, signal, maxBuffer: 16 * 1024 * 1024 });
-    return { ran: true, tool: tool.bin, command: [tool.bin, ...args].join(' '), ...PARSERS[target.kind](stdout) };
+    const args = referenceArgs(target, timing, scriptDir);
+    const timeoutS = (timing.warmupS + timing.durationS) * 4 + 30;
+    const { stdout, stderr } = await run(path, args, { timeout: timeoutS * 1000, signal, maxBuffer: 16 * 1024 * 1024 });
+    return { ran: true, tool: tool.bin, command: [tool.bin, ...args].join(' '), ...PARSERS[target.kind](stdout, stderr, timing.warmupS) };
   } catch (error) {
     if (signal.aborted) throw error;
     const e = error as { message: string; stderr?: string };
