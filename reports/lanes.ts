@@ -1,4 +1,5 @@
 import type { RunnerName } from '../core/config.ts';
+import { PHASES } from '../core/metrics.ts';
 import type { Cell, Label, Stats, Trial } from '../core/results.ts';
 import { quantileSorted, summarize } from '../core/stats.ts';
 
@@ -52,7 +53,7 @@ export interface Lane {
 }
 
 /** Phases in the order they happen; unknown phases follow, by their median time. */
-export const PHASE_ORDER = ['requested', 'spawned', 'firstOutput', 'kernelInit', 'banner', 'ready'];
+export const PHASE_ORDER = ['requested', ...PHASES.map((m) => m.phase.name)];
 
 export function describeLabel(label: Label, runner: RunnerName): string {
   return [

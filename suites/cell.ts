@@ -1,13 +1,8 @@
+import type { MetricSpec } from '../core/metrics.ts';
 import type { Cell, Label, Metric, Trial } from '../core/results.ts';
 import { summarize } from '../core/stats.ts';
 import { READINESS_NOTE } from '../fixtures/probes.ts';
 import type { SuiteContext } from './types.ts';
-
-export interface MetricSpec {
-  name: string;
-  unit: string;
-  direction: 'lower' | 'higher';
-}
 
 /** A metric from the values its trials recorded: one sample per successful, non-warm-up trial. */
 export function metricFromTrials(spec: MetricSpec, trials: readonly Trial[], flags: string[] = []): Metric {

@@ -8,17 +8,18 @@ import { probeOnce } from '../fixtures/probes.ts';
 import { createHostScan } from '../runners/host-scan.ts';
 import { ENGINE_CONCURRENCY } from '../runners/index.ts';
 import type { Instance, MemorySample } from '../runners/types.ts';
-import { buildCell, cellLabel, metricFromTrials, trialError, type MetricSpec } from './cell.ts';
+import { metricSpec } from '../core/metrics.ts';
+import { buildCell, cellLabel, metricFromTrials, trialError } from './cell.ts';
 import { ramp, type RampRecord } from './density-ramp.ts';
 import { STOP_REASON_TEXT } from './density-rules.ts';
 import { leftoverReason, stopAndVerify, type StopReport } from './density-stop.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
-const DENSITY_COUNT: MetricSpec = { name: 'density_count', unit: 'instances', direction: 'higher' };
-const START_MS: MetricSpec = { name: 'start_ms', unit: 'ms', direction: 'lower' };
-const PSS: MetricSpec = { name: 'pss_per_instance_bytes', unit: 'bytes', direction: 'lower' };
-const RSS: MetricSpec = { name: 'rss_per_instance_bytes', unit: 'bytes', direction: 'lower' };
-const MEM_AVAILABLE_DROP: MetricSpec = { name: 'mem_available_drop_bytes', unit: 'bytes', direction: 'lower' };
+const DENSITY_COUNT = metricSpec('density', 'density_count');
+const START_MS = metricSpec('density', 'start_ms');
+const PSS = metricSpec('density', 'pss_per_instance_bytes');
+const RSS = metricSpec('density', 'rss_per_instance_bytes');
+const MEM_AVAILABLE_DROP = metricSpec('density', 'mem_available_drop_bytes');
 
 /** What each instance showed at full density: its memory then, and whether it answered the liveness sweep. */
 interface AtFullDensity {
