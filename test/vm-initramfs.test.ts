@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config.ts';
 import { writeAtomically } from '../core/atomic.ts';
 import { CPIO_TYPES, encodeArchive, newcHeader, writeTree } from '../fixtures/cpio.ts';
-import { isBzImage } from '../fixtures/kernel.ts';
+import { isBzImage } from '../fixtures/binary-headers.ts';
 import { moduleName, modinfoDepends, parseBuiltin, parseModulesDep, resolveModules } from '../fixtures/kmod.ts';
 import { hashTree } from '../fixtures/rootfs.ts';
 import { EXIT_MARKER, INIT_MARKER, shellQuote, vmInitScript } from '../fixtures/vm-init.ts';
