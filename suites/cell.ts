@@ -61,6 +61,25 @@ export function buildCell(
   };
 }
 
+/** A failed trial as results record it: its error, and what it recorded before failing (never a sample). */
+export function failedTrial(
+  index: number,
+  startedAt: string,
+  error: NonNullable<Trial['error']>,
+  recorded: { warmup?: boolean; phases?: Trial['phases']; values?: Trial['values']; detail?: Trial['detail'] } = {},
+): Trial {
+  return {
+    index,
+    warmup: recorded.warmup ?? false,
+    ok: false,
+    startedAt,
+    phases: recorded.phases ?? {},
+    values: recorded.values ?? {},
+    error,
+    ...(recorded.detail && { detail: recorded.detail }),
+  };
+}
+
 /** The error of a failed trial as recorded in results. */
 export function trialError(error: unknown): NonNullable<Trial['error']> {
   const e = error as { message?: string; consoleTail?: string };

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Trial } from '../core/results.ts';
 import { metricSpec, PHASES, type MetricSpec } from '../core/metrics.ts';
 import type { Instance, MemorySample, PhaseName } from '../runners/types.ts';
-import { buildCell, cellLabel, metricFromTrials, trialError } from './cell.ts';
+import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from './cell.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
 /** Phase → metric (ms after `requested`). `ready_ms` is the cold start proper. */
@@ -72,7 +72,7 @@ export const coldStartSuite: Suite = {
         return values.ready_ms!;
       } catch (error) {
         if (ctx.signal.aborted) throw error;
-        trials.push({ index, warmup, ok: false, startedAt, phases: {}, values: {}, error: trialError(error) });
+        trials.push(failedTrial(index, startedAt, trialError(error), { warmup }));
         ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: trial failed: ${trialError(error).reason}`);
         return Number.NaN;
       } finally {

@@ -9,7 +9,7 @@ import { createHostScan } from '../runners/host-scan.ts';
 import { ENGINE_CONCURRENCY } from '../runners/index.ts';
 import type { Instance, MemorySample } from '../runners/types.ts';
 import { metricSpec } from '../core/metrics.ts';
-import { buildCell, cellLabel, metricFromTrials, trialError } from './cell.ts';
+import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from './cell.ts';
 import { ramp, type RampRecord } from './density-ramp.ts';
 import { STOP_REASON_TEXT } from './density-rules.ts';
 import { leftoverReason, stopAndVerify, type StopReport } from './density-stop.ts';
@@ -102,7 +102,7 @@ function instanceTrial(record: RampRecord<Instance>, t0: number, atFull: AtFullD
   if (!record.instance) {
     const error = trialError(record.error);
     if (record.timedOut) error.reason = `start timed out: ${error.reason}`;
-    return { index: record.index, warmup: false, ok: false, startedAt, phases: {}, values: {}, error, detail };
+    return failedTrial(record.index, startedAt, error, { detail });
   }
   const phases = { requested: 0, ...record.instance.phases };
   const values: Record<string, number> = {

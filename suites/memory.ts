@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Trial } from '../core/results.ts';
 import { metricSpec } from '../core/metrics.ts';
-import { buildCell, cellLabel, metricFromTrials, trialError } from './cell.ts';
+import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from './cell.ts';
 import { withInstance } from './instance.ts';
 import { MIN_MEMORY_CRITERION, minMemoryFlags, minMemoryTrial, type MinMemoryExtra } from './min-memory.ts';
 import type { Suite, SuiteContext } from './types.ts';
@@ -39,7 +39,7 @@ async function idleTrial(ctx: SuiteContext, index: number, readyTimeoutMs: numbe
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    return { index, warmup: false, ok: false, startedAt, phases: {}, values: {}, error: trialError(error) };
+    return failedTrial(index, startedAt, trialError(error));
   }
 }
 
