@@ -105,6 +105,16 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
     });
 
   const cells: Cell[] = [];
+  const okCell = (suite: SuiteName, workload: string, runner: RunnerName, trials: Trial[], metrics: Metric[], extra?: Cell['extra']): Cell => ({
+    suite,
+    workload,
+    runner,
+    status: 'ok',
+    label: label(runner),
+    trials,
+    metrics,
+    ...(extra && { extra }),
+  });
   const notRun = (suite: SuiteName, workload: string): Cell => ({
     suite,
     workload,
@@ -146,7 +156,7 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
         continue;
       }
       const trials = measure('cold-start', runner, coldStart, trialsPerCell);
-      cells.push({ suite: 'cold-start', workload, runner, status: 'ok', label: label(runner), trials, metrics: metricsOf('cold-start', trials, coldStart, runner) });
+      cells.push(okCell('cold-start', workload, runner, trials, metricsOf('cold-start', trials, coldStart, runner)));
     }
   }
 
@@ -159,26 +169,19 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
       metrics.push({ ...metricSpec('memory', 'min_memory_mib'), samples: [minimum], stats: summarize([minimum]), flags: [] });
     }
     const steps = [1024, 512, 256, 128, 64, 32, 16, 8, 4, minimum ?? 0].map((value) => ({ value, ok: value >= (minimum ?? 0), ms: 900 }));
-    cells.push({
-      suite: 'memory',
-      workload: 'http-hello',
-      runner,
-      status: 'ok',
-      label: label(runner),
-      trials,
-      metrics,
-      extra: {
+    cells.push(
+      okCell('memory', 'http-hello', runner, trials, metrics, {
         minMemory:
           minimum === undefined
             ? { skipped: 'TEST FIXTURE: not applicable to containers: a container has no guest memory size to shrink' }
             : { minimum, confirmed: true, steps, lowMiB: 2, highMiB: 1024, requests: 20, criterion: 'TEST FIXTURE criterion' },
-      },
-    });
+      }),
+    );
   }
 
   for (const runner of RUNNERS) {
     const trials = measure('throughput', runner, THROUGHPUT, trialsPerCell);
-    cells.push({ suite: 'throughput', workload: 'http-hello', runner, status: 'ok', label: label(runner), trials, metrics: metricsOf('throughput', trials, THROUGHPUT, runner) });
+    cells.push(okCell('throughput', 'http-hello', runner, trials, metricsOf('throughput', trials, THROUGHPUT, runner)));
   }
 
   // Density as the suite records it: one trial per start, then one for the final liveness sweep.
@@ -222,15 +225,8 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
       },
     );
     const byMemory = reached < densityTarget;
-    cells.push({
-      suite: 'density',
-      workload: 'http-hello',
-      runner,
-      status: 'ok',
-      label: label(runner),
-      trials,
-      metrics,
-      extra: {
+    cells.push(
+      okCell('density', 'http-hello', runner, trials, metrics, {
         stopReason: byMemory ? 'memory-budget' : 'target',
         stopReasonText: byMemory ? 'another instance would eat into the MemAvailable reserve' : 'reached the target count',
         target: densityTarget,
@@ -244,8 +240,8 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
           memAvailableDropBytes: t.values.mem_available_drop_bytes,
         })),
         leftovers: [],
-      },
-    });
+      }),
+    );
   }
 
   return {
