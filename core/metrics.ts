@@ -1,5 +1,3 @@
-import type { SuiteName } from './config.ts';
-
 export type Direction = 'lower' | 'higher';
 
 /** The phase of a start a cold-start metric times, and how its chart segment is drawn. */
@@ -33,11 +31,14 @@ export interface MetricDef {
   phase?: PhaseDef;
 }
 
+/** Keeps each suite's name as a key type while every entry is checked as a MetricDef. */
+const bySuite = <S extends string>(metrics: Record<S, readonly MetricDef[]>) => metrics;
+
 /**
- * Every metric of every suite, in the order reports list them. A new suite adds its key here with its metrics;
- * the compiler refuses a suite of config.ts's SUITE_NAMES without one.
+ * Every metric of every suite, in the order reports list them. A new suite adds its key here with its metrics: a
+ * suite of config.ts's SUITE_NAMES without one does not compile (summary, charts and ratios look metrics up by it).
  */
-export const METRICS: Record<SuiteName, readonly MetricDef[]> = {
+export const METRICS = bySuite({
   'cold-start': [
     { name: 'spawned_ms', unit: 'ms', direction: 'lower', label: 'time to spawned', inSummary: true, phase: { name: 'spawned', segment: 'until spawned', colour: '#0f766e' } },
     { name: 'first_output_ms', unit: 'ms', direction: 'lower', label: 'time to first console output', inSummary: true, phase: { name: 'firstOutput', segment: 'until first output', colour: '#7c3aed' } },
@@ -97,7 +98,10 @@ export const METRICS: Record<SuiteName, readonly MetricDef[]> = {
     { name: 'rss_per_instance_bytes', unit: 'bytes', direction: 'lower', label: 'RSS per instance, all running' },
     { name: 'mem_available_drop_bytes', unit: 'bytes', direction: 'lower', label: 'fall of MemAvailable per start' },
   ],
-};
+});
+
+/** A suite that declares metrics here. */
+export type MetricSuite = keyof typeof METRICS;
 
 /** What a result's metric records of its definition, in the results file's key order. */
 export interface MetricSpec {
@@ -106,31 +110,31 @@ export interface MetricSpec {
   direction: Direction;
 }
 
-function find(suite: SuiteName, name: string): MetricDef | undefined {
+function find(suite: MetricSuite, name: string): MetricDef | undefined {
   return METRICS[suite].find((m) => m.name === name);
 }
 
 /** The definition of a metric a suite records; an unregistered name is a bug, found as soon as the suite loads. */
-export function metricSpec(suite: SuiteName, name: string): MetricSpec {
+export function metricSpec(suite: MetricSuite, name: string): MetricSpec {
   const def = find(suite, name);
   if (!def) throw new Error(`metric ${suite}.${name} is not in core/metrics.ts: add it there`);
   return { name: def.name, unit: def.unit, direction: def.direction };
 }
 
 /** A metric's definition, or undefined for one this isobench does not know (a results file from another version). */
-export const metricDef = (suite: SuiteName, name: string): MetricDef | undefined => find(suite, name);
+export const metricDef = (suite: MetricSuite, name: string): MetricDef | undefined => find(suite, name);
 
 /** What charts and legends call a metric; an unknown one by its name. */
-export const metricLabel = (suite: SuiteName, name: string): string => find(suite, name)?.label ?? name.replace(/_/g, ' ');
+export const metricLabel = (suite: MetricSuite, name: string): string => find(suite, name)?.label ?? name.replace(/_/g, ' ');
 
-export const headlineMetrics = (suite: SuiteName): string[] => METRICS[suite].filter((m) => m.headline).map((m) => m.name);
+export const headlineMetrics = (suite: MetricSuite): string[] => METRICS[suite].filter((m) => m.headline).map((m) => m.name);
 
-export const summaryMetrics = (suite: SuiteName): string[] => METRICS[suite].filter((m) => m.inSummary).map((m) => m.name);
+export const summaryMetrics = (suite: MetricSuite): string[] => METRICS[suite].filter((m) => m.inSummary).map((m) => m.name);
 
 /** `suite.metric`, as `gates.metrics` names a metric. */
-export const metricKey = (suite: SuiteName, name: string): string => `${suite}.${name}`;
+export const metricKey = (suite: MetricSuite, name: string): string => `${suite}.${name}`;
 
-const ALL: ReadonlyArray<readonly [SuiteName, MetricDef]> = (Object.keys(METRICS) as SuiteName[]).flatMap((suite) =>
+const ALL: ReadonlyArray<readonly [MetricSuite, MetricDef]> = (Object.keys(METRICS) as MetricSuite[]).flatMap((suite) =>
   METRICS[suite].map((def) => [suite, def] as const),
 );
 

@@ -10,8 +10,7 @@ import { cpuModelFor } from './qemu/accel.ts';
 import { QEMU_PACKAGE, qemuBinary } from './qemu/binary.ts';
 import { cleanConsoleText } from './qemu/console.ts';
 import { startGuest } from './qemu/guest.ts';
-import type { RunnerContext } from './index.ts';
-import type { Instance, Runner, StartOptions } from './types.ts';
+import type { Instance, Runner, RunnerContext, StartOptions } from './types.ts';
 
 type LinuxVmConfig = Config['runners']['linux-vm'];
 

@@ -15,8 +15,7 @@ import { describeExit, type QemuProcess } from './qemu/launch.ts';
 import { unikraftCmdline, unikraftCpu } from './unikraft-cmdline.ts';
 import { elfloaderCannotRun, elfloaderMemoryMiB } from './unikraft-elfloader.ts';
 import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './unikraft-console.ts';
-import type { RunnerContext } from './index.ts';
-import type { Instance, Phases, Runner, StartOptions } from './types.ts';
+import type { Instance, Phases, Runner, RunnerContext, StartOptions } from './types.ts';
 
 type UnikraftConfig = Config['runners']['unikraft'];
 

@@ -12,6 +12,7 @@ describe('metric registry', () => {
   });
 
   it('names each metric once per suite, every suite having some', () => {
+    expect(Object.keys(METRICS).sort()).toEqual([...SUITE_NAMES].sort());
     for (const suite of SUITE_NAMES) {
       const names = METRICS[suite].map((m) => m.name);
       expect(names.length).toBeGreaterThan(0);
