@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../core/config.ts';
 import { readResults } from '../core/results-io.ts';
 import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from '../core/results.ts';
-import { summarize } from '../core/stats.ts';
+import { median, summarize } from '../core/stats.ts';
 import { AB_DEFAULT_ROUNDS, AB_DEFAULT_TRIALS } from '../core/ab.ts';
 import { compareResults, compareRounds, type GateReport } from '../reports/compare.ts';
 import { mulberry32 } from '../reports/prng.ts';
@@ -129,7 +129,6 @@ for (let i = 0; i < pairs; i++) {
     slowed.rows.forEach((r, j) => void (r.verdict === 'regressed' && detected[e]![j]!++));
   });
 }
-const medianOf = (xs: number[]) => summarize(xs)?.median ?? Number.NaN;
 
 // `isobench ab`: AB_DEFAULT_ROUNDS rounds of AB_DEFAULT_TRIALS trials, every run at its own level.
 const ab = { byRound: 0, pooled: 0, detected: 0 };
@@ -152,7 +151,7 @@ out.push(`Data: ${origin}.`);
 out.push('');
 out.push(markdownTable(
   ['row', 'A/A regressed', ...EFFECTS.map((f) => `×${f.toFixed(2)} detected`), 'stated MDE (median)'],
-  rows.map((row, j) => [row.label, rate(aa.rowFails[j]!), ...EFFECTS.map((_, e) => rate(detected[e]![j]!)), formatPercent(medianOf(aa.mde[j]!), true)]),
+  rows.map((row, j) => [row.label, rate(aa.rowFails[j]!), ...EFFECTS.map((_, e) => rate(detected[e]![j]!)), formatPercent(median(aa.mde[j]!), true)]),
 ));
 out.push('');
 out.push(markdownTable(['whole run (every row above)', 'rate'], [

@@ -1,11 +1,7 @@
 import type { Cell, Results } from '../core/results.ts';
+import { median } from '../core/stats.ts';
 import { formatValue } from '../core/summary.ts';
 import { REFERENCE_TOLERANCE } from '../suites/load/verdict.ts';
-
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
-};
 
 /** One row per throughput cell: medians over repetitions of isobench, the reference and their ratio. */
 export function crosscheckRows(results: Results): string[][] {

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, symlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -6,17 +6,29 @@ function tempName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Writes a file so that readers see either the old content or the whole new one, never a half-written file. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+/**
+ * Writes `path` through a temporary file, synced, then renamed into place: readers see either the old content or
+ * the whole new one, never half a file.
+ */
+export async function writeAtomically(path: string, write: (handle: FileHandle) => Promise<void>, mode = 0o666): Promise<void> {
   const temp = tempName(path);
+  const handle = await open(temp, 'w', mode);
   try {
-    await writeFile(temp, data, { flush: true });
+    await write(handle);
+    await handle.sync();
+    await handle.close();
     await rename(temp, path);
   } catch (error) {
+    await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** Writes a whole file atomically (see writeAtomically), making its folder first. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeAtomically(path, (handle) => handle.writeFile(data));
 }
 
 /** Points `link` at `target` by renaming a fresh symlink over it. */

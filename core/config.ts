@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultGateMetrics, metricByKey, METRIC_KEYS } from './metrics.ts';
 
 export const RUNNER_NAMES = ['container', 'linux-vm', 'unikraft'] as const;
 export type RunnerName = (typeof RUNNER_NAMES)[number];
@@ -123,22 +124,39 @@ const suitesSchema = z.strictObject({
 });
 
 const gateMetric = z.strictObject({
-  direction: z.enum(['lower', 'higher']),
+  /** Defaults to the metric's own (core/metrics.ts); a contrary one is refused. */
+  direction: z.enum(['lower', 'higher']).optional(),
   /** Relative change that matters, e.g. 0.1 for 10%. */
   threshold: z.number().positive().max(10),
 });
+
+/** Gated metrics must be ones isobench measures, in their own direction. */
+const gateMetrics = z.record(z.string(), gateMetric).transform((metrics, ctx) =>
+  Object.fromEntries(
+    Object.entries(metrics).flatMap(([key, gate]) => {
+      const def = metricByKey(key);
+      if (!def) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `not a metric isobench measures (core/metrics.ts); gate one of: ${METRIC_KEYS.join(', ')}` });
+        return [];
+      }
+      if (gate.direction && gate.direction !== def.direction) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key, 'direction'],
+          message: `${def.name} is better ${def.direction}, not ${gate.direction}: leave direction out or set it to '${def.direction}'`,
+        });
+        return [];
+      }
+      return [[key, { direction: def.direction, threshold: gate.threshold }]];
+    }),
+  ),
+);
 
 const gatesSchema = z.strictObject({
   /** Family-wise significance level; corrected for the number of metrics compared. */
   alpha: z.number().positive().max(0.2).default(0.01),
   minSamples: z.number().int().min(2).default(8),
-  metrics: z.record(z.string(), gateMetric).default({
-    'cold-start.ready_ms': { direction: 'lower', threshold: 0.1 },
-    'memory.idle_pss_bytes': { direction: 'lower', threshold: 0.1 },
-    'throughput.requests_per_s': { direction: 'higher', threshold: 0.1 },
-    'throughput.transactions_per_s': { direction: 'higher', threshold: 0.1 },
-    'throughput.ops_per_s': { direction: 'higher', threshold: 0.1 },
-  }),
+  metrics: gateMetrics.default(defaultGateMetrics),
 });
 
 /** Overrides applied by `--quick`; same shape as the suites section, every key optional. */

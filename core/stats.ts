@@ -9,6 +9,11 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
+/** Median of unsorted values (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  return quantileSorted([...values].sort((a, b) => a - b), 0.5);
+}
+
 /** P(X <= k) for X ~ Binomial(n, 1/2). */
 function binomialHalfCdf(n: number, k: number): number {
   let term = Math.pow(0.5, n);

@@ -1,20 +1,5 @@
+import { headlineMetrics, summaryMetrics } from './metrics.ts';
 import type { Cell, Metric, Results } from './results.ts';
-
-/** The metric each suite's summary row leads with (the first one measured), shown with its interval. */
-const PRIMARY: Record<Cell['suite'], string[]> = {
-  'cold-start': ['ready_ms'],
-  memory: ['idle_pss_bytes', 'idle_rss_bytes'],
-  throughput: ['requests_per_s', 'transactions_per_s', 'ops_per_s'],
-  density: ['density_count'],
-};
-
-/** Medians shown after the primary metric, where measured. */
-const SECONDARY: Record<Cell['suite'], string[]> = {
-  'cold-start': ['spawned_ms', 'first_output_ms', 'kernel_init_ms', 'banner_ms', 'guest_uptime_at_init_ms', 'pss_at_ready_bytes'],
-  memory: ['idle_rss_bytes', 'min_memory_mib'],
-  throughput: ['latency_p50_us', 'latency_p99_us', 'load_pss_bytes'],
-  density: ['pss_per_instance_bytes', 'start_ms'],
-};
 
 /** Put before a value that is a lower bound of what the system does (a client-bound throughput). */
 export const LOWER_BOUND_MARK = '≥ ';
@@ -39,7 +24,8 @@ export function formatMetric(metric: Metric): string {
 }
 
 function primaryMetric(cell: Cell): Metric | undefined {
-  for (const name of PRIMARY[cell.suite]) {
+  // A cell without any headline metric leads with its first measured one.
+  for (const name of headlineMetrics(cell.suite)) {
     const metric = cell.metrics.find((m) => m.name === name && m.samples.length);
     if (metric) return metric;
   }
@@ -47,7 +33,7 @@ function primaryMetric(cell: Cell): Metric | undefined {
 }
 
 function secondaryLine(cell: Cell, primary: Metric): string {
-  const parts = SECONDARY[cell.suite]
+  const parts = summaryMetrics(cell.suite)
     .filter((name) => name !== primary.name)
     .flatMap((name) => cell.metrics.filter((m) => m.name === name && m.stats))
     .map((m) => `${m.name.replace(/_(ms|us|bytes|mib)$/, '')} ${formatValue(m.stats!.median, m.unit)}`);

@@ -1,5 +1,6 @@
 import type { ChartConfiguration, ChartType } from 'chart.js';
 import type { RunnerName, SuiteName } from '../core/config.ts';
+import { headlineMetrics, metricLabel, PHASES } from '../core/metrics.ts';
 import { phaseRank, type Lane, type MetricView } from './lanes.ts';
 import type { WorkloadView } from './model.ts';
 
@@ -60,31 +61,18 @@ function axisUnit(unit: string): { unit: string; scale: number } {
   return { unit, scale: 1 };
 }
 
-const FRIENDLY: Record<string, string> = {
-  ready_ms: 'time to ready',
-  idle_rss_bytes: 'RSS (idle)',
-  idle_pss_bytes: 'PSS (idle)',
-  min_memory_mib: 'minimum guest memory',
-  requests_per_s: 'requests/s',
-  ops_per_s: 'operations/s',
-  transactions_per_s: 'transactions/s',
-  density_count: 'instances reached',
+/** The fields of the density suite's per-instance records, drawn as curves: not metrics, so named here. */
+const CURVE_LABELS: Record<string, string> = {
   startMs: 'time to ready of each start',
   pssBytes: 'PSS per instance, all running',
   rssBytes: 'RSS per instance, all running',
   memAvailableDropBytes: 'fall of MemAvailable per start',
   hostCpuBusy: 'host CPU busy during each start (share of all cores, 0-1)',
 };
-const friendlyName = (metric: string) => FRIENDLY[metric] ?? metric.replace(/_/g, ' ');
+const curveLabel = (field: string) => CURVE_LABELS[field] ?? field.replace(/_/g, ' ');
 
 /** Each phase keeps its name and colour in every workload's breakdown. */
-const PHASE_SEGMENTS: Record<string, [string, string]> = {
-  spawned: ['until spawned', '#0f766e'],
-  firstOutput: ['until first output', '#7c3aed'],
-  kernelInit: ['until kernel init (Linux init marker)', '#db2777'],
-  banner: ['until Unikraft banner', '#ca8a04'],
-  ready: ['until ready (probe answered)', '#475569'],
-};
+const PHASE_SEGMENTS = new Map(PHASES.map((m) => [m.phase.name, m.phase]));
 
 const CHART_HEIGHT = 300;
 
@@ -121,7 +109,7 @@ function scatterConfig(
 }
 
 /** Every trial's value per lane, in trial order from left to right, with the median and its interval. */
-function sampleStrip(id: string, workload: WorkloadView, metricName: string): ChartSpec | null {
+function sampleStrip(id: string, suite: SuiteName, workload: WorkloadView, metricName: string): ChartSpec | null {
   const lanes = workload.lanes.filter((l) => metricOf(l, metricName)?.samples.length);
   if (!lanes.length) return null;
   const metric = metricOf(lanes[0]!, metricName)!;
@@ -146,7 +134,7 @@ function sampleStrip(id: string, workload: WorkloadView, metricName: string): Ch
   });
   return {
     id,
-    title: `${friendlyName(metricName)}: every trial`,
+    title: `${metricLabel(suite, metricName)}: every trial`,
     caption:
       'Each point is one trial (left to right in trial order). The bar is the median, the bracket its confidence ' +
       `interval (order statistics; level in the table).${logY ? ' Logarithmic axis: the runners differ by more than 30×.' : ''}`,
@@ -185,9 +173,9 @@ function phaseBreakdown(id: string, workload: WorkloadView): ChartSpec | null {
       data: {
         labels: lanes.map((l) => l.name),
         datasets: phaseNames.map((phase, i) => ({
-          label: PHASE_SEGMENTS[phase]?.[0] ?? `until ${phase}`,
+          label: PHASE_SEGMENTS.get(phase)?.segment ?? `until ${phase}`,
           data: perLane.map((s) => s.get(phase) ?? null),
-          backgroundColor: PHASE_SEGMENTS[phase]?.[1] ?? seriesColor(i),
+          backgroundColor: PHASE_SEGMENTS.get(phase)?.colour ?? seriesColor(i),
         })),
       },
       options: {
@@ -268,13 +256,13 @@ function memoryBars(id: string, workload: WorkloadView): ChartSpec | null {
   return bars(
     { id, title: 'memory', caption: WHISKERS, table: { kind: 'metrics', metrics: names } },
     lanes,
-    names.map((name) => ({ label: friendlyName(name), value: value(name) })),
+    names.map((name) => ({ label: metricLabel('memory', name), value: value(name) })),
     'MiB',
   );
 }
 
 /** The headline rate of each kind of load (HTTP, Redis, PostgreSQL). */
-const RATE_METRICS = ['requests_per_s', 'ops_per_s', 'transactions_per_s'];
+const RATE_METRICS = headlineMetrics('throughput');
 const LATENCY = /^latency_p(\d+(?:\.\d+)?)_(us|ms)$/;
 
 function throughputCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
@@ -284,9 +272,9 @@ function throughputCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
     const { unit, scale } = axisUnit(lanes.flatMap((l) => l.metrics).find((m) => m.name === name)?.unit ?? '');
     charts.push(
       bars(
-        { id: `${prefix}-${name}`, title: friendlyName(name), caption: WHISKERS, table: { kind: 'metrics', metrics: [name] } },
+        { id: `${prefix}-${name}`, title: metricLabel('throughput', name), caption: WHISKERS, table: { kind: 'metrics', metrics: [name] } },
         lanes,
-        [{ label: friendlyName(name), byLane: true, value: (l) => barOf(metricOf(l, name), scale) }],
+        [{ label: metricLabel('throughput', name), byLane: true, value: (l) => barOf(metricOf(l, name), scale) }],
         unit,
       ),
     );
@@ -349,7 +337,7 @@ function densityCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
     );
     charts.push({
       id: `${prefix}-curve-${field}`,
-      title: `${friendlyName(field)}, by instance`,
+      title: `${curveLabel(field)}, by instance`,
       caption: 'One point per instance, in the order they were started: the n-th started with n-1 already running.',
       config: scatterConfig(datasets, unit || field, false, {
         beginAtZero: true,
@@ -366,7 +354,7 @@ function densityCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
 export function workloadCharts(suite: SuiteName, workload: WorkloadView, prefix: string): ChartSpec[] {
   switch (suite) {
     case 'cold-start':
-      return [sampleStrip(`${prefix}-ready`, workload, 'ready_ms'), phaseBreakdown(`${prefix}-phases`, workload)].filter(
+      return [sampleStrip(`${prefix}-ready`, suite, workload, 'ready_ms'), phaseBreakdown(`${prefix}-phases`, workload)].filter(
         (c): c is ChartSpec => c !== null,
       );
     case 'memory':

@@ -1,7 +1,7 @@
 import { SUITE_NAMES, type Config, type RunnerName, type SuiteName } from '../core/config.ts';
 import { mergeRuns } from '../core/merge.ts';
 import type { Cell, Results } from '../core/results.ts';
-import { quantileSorted } from '../core/stats.ts';
+import { median } from '../core/stats.ts';
 import { DEFAULT_RESAMPLES, bootstrapMedian, bootstrapRatioOfMedians } from './bootstrap.ts';
 import { holmAdjust } from './holm.ts';
 import { mannWhitneyU } from './mann-whitney.ts';
@@ -144,8 +144,7 @@ function checkComparable(baseline: Results, current: Results): { matched: string
 
 
 const pct = (fraction: number) => formatPercent(fraction, true);
-const median = (samples: readonly number[]) =>
-  samples.length ? quantileSorted([...samples].sort((a, b) => a - b), 0.5) : null;
+const medianOrNull = (samples: readonly number[]) => (samples.length ? median(samples) : null);
 
 function side(runs: readonly Results[], driftExposed: boolean): GateSide {
   const r = runs[0]!;
@@ -234,8 +233,8 @@ function roundLogRatios(baseline: PerRun, current: PerRun): number[] | null {
   const at = (runs: PerRun, i: number) => (runs.length === 1 ? runs[0]! : (runs[i] ?? []));
   const ratios: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    const b = median(at(baseline, i));
-    const c = median(at(current, i));
+    const b = medianOrNull(at(baseline, i));
+    const c = medianOrNull(at(current, i));
     if (b === null || c === null) continue;
     if (!(b > 0 && c > 0)) return null;
     ratios.push(Math.log(c / b));
@@ -335,8 +334,8 @@ function compare(
         direction: gate.direction,
         threshold: gate.threshold,
         unit: bm?.unit ?? cm?.unit ?? '',
-        baseline: { n: b.flat().length, median: median(b.flat()) },
-        current: { n: c.flat().length, median: median(c.flat()) },
+        baseline: { n: b.flat().length, median: medianOrNull(b.flat()) },
+        current: { n: c.flat().length, median: medianOrNull(c.flat()) },
         rounds,
         measured:
           typeof measured === 'string'

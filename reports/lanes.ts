@@ -1,6 +1,7 @@
 import type { RunnerName } from '../core/config.ts';
+import { PHASES } from '../core/metrics.ts';
 import type { Cell, Label, Stats, Trial } from '../core/results.ts';
-import { quantileSorted, summarize } from '../core/stats.ts';
+import { median, summarize } from '../core/stats.ts';
 
 /** A metric of one cell, its statistics recomputed from the raw samples (the samples are the truth). */
 export interface MetricView {
@@ -52,7 +53,7 @@ export interface Lane {
 }
 
 /** Phases in the order they happen; unknown phases follow, by their median time. */
-export const PHASE_ORDER = ['requested', 'spawned', 'firstOutput', 'kernelInit', 'banner', 'ready'];
+export const PHASE_ORDER = ['requested', ...PHASES.map((m) => m.phase.name)];
 
 export function describeLabel(label: Label, runner: RunnerName): string {
   return [
@@ -83,7 +84,7 @@ export function phaseMedians(trials: readonly Trial[]): PhaseMedian[] {
   }
   const medians = [...byPhase].map(([phase, times]) => ({
     phase,
-    medianMs: quantileSorted([...times].sort((a, b) => a - b), 0.5),
+    medianMs: median(times),
     n: times.length,
   }));
   return medians.sort((a, b) => phaseRank(a.phase) - phaseRank(b.phase) || a.medianMs - b.medianMs);

@@ -71,7 +71,7 @@ export function buildReportModel(results: readonly Results[], options: ModelOpti
         workload,
         lanes,
         metricNames: [...new Set(lanes.flatMap((l) => l.metrics.map((m) => m.name)))],
-        ratios: laneRatios(lanes, ratioOptions),
+        ratios: laneRatios(suite, lanes, ratioOptions),
       };
     });
     suites.push({ suite, workloads });

@@ -1,3 +1,5 @@
+import type { SuiteName } from '../core/config.ts';
+import { metricDef } from '../core/metrics.ts';
 import { bootstrapRatioOfMedians } from './bootstrap.ts';
 import { formatLevel } from './format.ts';
 import type { Lane, MetricView } from './lanes.ts';
@@ -26,28 +28,16 @@ export interface RatioOptions {
 /** Below this, a bootstrap of medians only recombines two values: no interval is given. */
 export const MIN_SAMPLES_FOR_INTERVAL = 3;
 
-/** How a factor reads for the metrics everyone knows; other metrics read "lower <name>" or "higher <name>". */
-const COMPARATIVE: Record<string, string> = {
-  ready_ms: 'faster to ready',
-  idle_rss_bytes: 'less RSS',
-  idle_pss_bytes: 'less PSS',
-  min_memory_mib: 'less minimum guest memory',
-  requests_per_s: 'more requests/s',
-  ops_per_s: 'more operations/s',
-  transactions_per_s: 'more transactions/s',
-  density_count: 'more instances',
-};
-
 export function formatFactor(factor: number): string {
   return `${factor >= 10 ? factor.toFixed(1) : factor.toFixed(2)}×`;
 }
 
-function comparative(metric: MetricView): string {
-  return COMPARATIVE[metric.name] ?? `${metric.direction === 'lower' ? 'lower' : 'higher'} ${metric.name}`;
+function comparative(suite: SuiteName, metric: MetricView): string {
+  return metricDef(suite, metric.name)?.comparative ?? `${metric.direction === 'lower' ? 'lower' : 'higher'} ${metric.name}`;
 }
 
 /** The factor between two lanes on one metric, or null when either has no positive median. */
-function ratioBetween(a: Lane, b: Lane, metricName: string, options: RatioOptions): RatioView | null {
+function ratioBetween(suite: SuiteName, a: Lane, b: Lane, metricName: string, options: RatioOptions): RatioView | null {
   const ma = a.metrics.find((m) => m.name === metricName);
   const mb = b.metrics.find((m) => m.name === metricName);
   if (!ma?.stats || !mb?.stats || !(ma.stats.median > 0) || !(mb.stats.median > 0)) return null;
@@ -84,19 +74,19 @@ function ratioBetween(a: Lane, b: Lane, metricName: string, options: RatioOption
     text:
       factor === 1
         ? `${better.name} and ${worse.name} have the same median ${metricName} (${ci})`
-        : `${better.name} is ${formatFactor(factor)} ${comparative(ma)} than ${worse.name} (${ci}${verdict}${bound})`,
+        : `${better.name} is ${formatFactor(factor)} ${comparative(suite, ma)} than ${worse.name} (${ci}${verdict}${bound})`,
   };
 }
 
 /** Every pair of lanes of one source, on every metric both measured. */
-export function laneRatios(lanes: readonly Lane[], options: RatioOptions): RatioView[] {
+export function laneRatios(suite: SuiteName, lanes: readonly Lane[], options: RatioOptions): RatioView[] {
   const ratios: RatioView[] = [];
   const metricNames = [...new Set(lanes.flatMap((l) => l.metrics.map((m) => m.name)))];
   for (const metric of metricNames) {
     for (let i = 0; i < lanes.length; i++) {
       for (let j = i + 1; j < lanes.length; j++) {
         if (lanes[i]!.source !== lanes[j]!.source) continue;
-        const ratio = ratioBetween(lanes[i]!, lanes[j]!, metric, options);
+        const ratio = ratioBetween(suite, lanes[i]!, lanes[j]!, metric, options);
         if (ratio) ratios.push(ratio);
       }
     }

@@ -1,16 +1,8 @@
-import type { Config, RunnerName } from '../core/config.ts';
-import type { Accelerator } from '../core/results.ts';
+import type { RunnerName } from '../core/config.ts';
 import { createContainerRunner } from './container.ts';
 import { createLinuxVmRunner } from './linux-vm.ts';
 import { createUnikraftRunner } from './unikraft.ts';
-import type { Runner } from './types.ts';
-
-export interface RunnerContext {
-  config: Config;
-  cacheDir: string;
-  accelerator: Accelerator;
-  log?: (line: string) => void;
-}
+import type { Runner, RunnerContext } from './types.ts';
 
 /**
  * How many starts or stops of one runner may be under way at once. dockerd does much of a container's start and

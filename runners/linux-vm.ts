@@ -1,5 +1,6 @@
 import type { Config } from '../core/config.ts';
 import type { Label } from '../core/results.ts';
+import { memoiseUntilRejected } from '../core/single-flight.ts';
 import { vmInitrd, type VmInitrd } from '../fixtures/initramfs.ts';
 import { guestKernel, type GuestKernel } from '../fixtures/kernel.ts';
 import { buildRootfs, cachedRootfs, type BuiltRootfs } from '../fixtures/rootfs.ts';
@@ -9,8 +10,7 @@ import { cpuModelFor } from './qemu/accel.ts';
 import { QEMU_PACKAGE, qemuBinary } from './qemu/binary.ts';
 import { cleanConsoleText } from './qemu/console.ts';
 import { startGuest } from './qemu/guest.ts';
-import type { RunnerContext } from './index.ts';
-import type { Instance, Runner, StartOptions } from './types.ts';
+import type { Instance, Runner, RunnerContext, StartOptions } from './types.ts';
 
 type LinuxVmConfig = Config['runners']['linux-vm'];
 
@@ -57,30 +57,23 @@ export function createLinuxVmRunner(opts: Omit<RunnerContext, 'config'> & { conf
   const { cacheDir, config, accelerator } = opts;
   const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
   // Keyed by the workload object: a variant with the same name (another command) gets its own initrd.
-  const prepared = new WeakMap<Workload, Promise<Prepared>>();
+  // A failed preparation (e.g. a network hiccup) may be retried.
+  const prepared = memoiseUntilRejected<Workload, Prepared>();
   let kernelVersion: string | undefined;
 
-  const prepare = (w: Workload, signal?: AbortSignal): Promise<Prepared> => {
-    let pending = prepared.get(w);
-    if (!pending) {
-      pending = (async () => {
-        const kernel = await guestKernel(config.kernel, cacheDir, signal);
-        const built = await buildRootfs(w, { cacheDir, signal, log: opts.log });
-        const initrd = await vmInitrd({ built, workload: w, kernel, machine: config.machine, cacheDir });
-        const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-        opts.log?.(
-          `linux-vm ${w.name}: kernel ${kernel.version}, initrd ${mib(initrd.rootfsBytes + initrd.layerBytes)} ` +
-            `(rootfs ${mib(initrd.rootfsBytes)} + VM layer ${mib(initrd.layerBytes)}: init, ${initrd.modules.join(', ')})`,
-        );
-        kernelVersion = kernel.version;
-        return { kernel, built, initrd };
-      })();
-      // A failed preparation (e.g. a network hiccup) may be retried.
-      pending.catch(() => prepared.delete(w));
-      prepared.set(w, pending);
-    }
-    return pending;
-  };
+  const prepare = (w: Workload, signal?: AbortSignal): Promise<Prepared> =>
+    prepared(w, async () => {
+      const kernel = await guestKernel(config.kernel, cacheDir, signal);
+      const built = await buildRootfs(w, { cacheDir, signal, log: opts.log });
+      const initrd = await vmInitrd({ built, workload: w, kernel, machine: config.machine, cacheDir });
+      const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+      opts.log?.(
+        `linux-vm ${w.name}: kernel ${kernel.version}, initrd ${mib(initrd.rootfsBytes + initrd.layerBytes)} ` +
+          `(rootfs ${mib(initrd.rootfsBytes)} + VM layer ${mib(initrd.layerBytes)}: init, ${initrd.modules.join(', ')})`,
+      );
+      kernelVersion = kernel.version;
+      return { kernel, built, initrd };
+    });
 
   return {
     name: 'linux-vm',

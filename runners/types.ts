@@ -1,5 +1,5 @@
-import type { RunnerName } from '../core/config.ts';
-import type { Label } from '../core/results.ts';
+import type { Config, RunnerName } from '../core/config.ts';
+import type { Accelerator, Label } from '../core/results.ts';
 import type { Workload } from '../fixtures/workloads.ts';
 
 /** Where the workload in an instance answers; always loopback. */
@@ -89,6 +89,14 @@ export type Availability = { ok: true } | { ok: false; reason: string; fix: stri
  * `start` resolves after the workload's readiness probe succeeded, and on failure rejects with a TrialFailure
  * after having stopped whatever it started.
  */
+/** What every runner is made with: the whole config (each takes its own section), the cache, the accelerator. */
+export interface RunnerContext {
+  config: Config;
+  cacheDir: string;
+  accelerator: Accelerator;
+  log?: (line: string) => void;
+}
+
 export interface Runner {
   readonly name: RunnerName;
   /** Whether this runner can run `workload` on this host; a not-run cell carries the reason. */

@@ -1,4 +1,5 @@
 import { shorten } from '../core/first-few.ts';
+import { ESCAPE_SEQUENCES } from './qemu/console.ts';
 
 /**
  * Reads the serial console of a Unikraft guest under QEMU: the boot banner, Unikraft's kernel log, lwIP's network
@@ -63,8 +64,6 @@ export interface UnikraftConsole {
   problems: ConsoleProblem[];
 }
 
-// ESC + CSI sequence, or ESC + one character (SeaBIOS clears the screen with `ESC c`).
-const ESCAPES = /\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-~])/g;
 // NUL and other control bytes show up where the firmware hands the serial port over to the guest.
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 // SeaBIOS prints this without a line end, so the guest's first line is glued to it.
@@ -136,7 +135,7 @@ const CARET_BYTES: Record<string, string> = { '[': '\x1b', M: '\r', '@': '\0' };
 export function consoleLines(raw: string): string[] {
   const lines: string[] = [];
   const bytes = raw.replace(CARET_NOTATION, (_, c: string) => CARET_BYTES[c]!);
-  for (const rawLine of bytes.replace(ESCAPES, '').split(/\r\n|\n|\r/)) {
+  for (const rawLine of bytes.replace(ESCAPE_SEQUENCES, '').split(/\r\n|\n|\r/)) {
     const line = rawLine.replace(CONTROL, '').trimEnd();
     const prefix = FIRMWARE_PREFIX.exec(line);
     if (prefix) {

@@ -3,6 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import { unikraftImageSchema, type Config, type UnikraftImageConfig } from '../core/config.ts';
 import type { Label } from '../core/results.ts';
+import { memoiseUntilRejected } from '../core/single-flight.ts';
 import { rootfsCpio } from '../fixtures/initramfs.ts';
 import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
 import { checkInitrd, checkKernel, ImageError, locateKraftBuild, type KernelFormat } from '../fixtures/unikraft-image.ts';
@@ -14,8 +15,7 @@ import { describeExit, type QemuProcess } from './qemu/launch.ts';
 import { unikraftCmdline, unikraftCpu } from './unikraft-cmdline.ts';
 import { elfloaderCannotRun, elfloaderMemoryMiB } from './unikraft-elfloader.ts';
 import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './unikraft-console.ts';
-import type { RunnerContext } from './index.ts';
-import type { Instance, Phases, Runner, StartOptions } from './types.ts';
+import type { Instance, Phases, Runner, RunnerContext, StartOptions } from './types.ts';
 
 type UnikraftConfig = Config['runners']['unikraft'];
 
@@ -104,26 +104,15 @@ function memoryKey(w: Workload, sharedElfloader: boolean): string {
  */
 export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { config: UnikraftConfig }): Runner {
   const { cacheDir, config, accelerator } = opts;
-  const resolving = new Map<string, Promise<ResolvedImage>>();
   /** Images resolved so far, for the label (which cannot wait). */
   const resolved = new Map<string, ResolvedImage>();
-  const prepared = new Map<string, Promise<Prepared>>();
+  // The user may fix the file and try again in the same process.
+  const resolving = memoiseUntilRejected<string, ResolvedImage>((name, image) => resolved.set(name, image));
   /** The banner of the last boot of each workload's image, for the label. */
   const banners = new Map<string, UnikraftBanner>();
 
-  const resolveOnce = (w: Workload, image: UnikraftImageConfig): Promise<ResolvedImage> => {
-    let pending = resolving.get(w.name);
-    if (!pending) {
-      pending = resolveImage(w, image);
-      pending.then(
-        (r) => resolved.set(w.name, r),
-        // The user may fix the file and try again in the same process.
-        () => resolving.delete(w.name),
-      );
-      resolving.set(w.name, pending);
-    }
-    return pending;
-  };
+  const resolveOnce = (w: Workload, image: UnikraftImageConfig): Promise<ResolvedImage> =>
+    resolving(w.name, () => resolveImage(w, image));
 
   const chooseImage = (w: Workload): ImageChoice | undefined => {
     const own = config.images[w.name];
@@ -140,27 +129,21 @@ export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { con
 
   /** Guest memory of each prepared workload, for the label (which cannot wait). */
   const preparedMemory = new Map<string, number>();
+  const prepared = memoiseUntilRejected<string, Prepared>((name, p) => preparedMemory.set(name, p.memoryMiB));
 
-  const prepare = (w: Workload, signal?: AbortSignal): Promise<Prepared> => {
-    let pending = prepared.get(w.name);
-    if (!pending) {
-      pending = (async () => {
-        const { config: imageConfig, sharedElfloader } = imageOf(w);
-        const image = await resolveOnce(w, imageConfig);
-        if (image.initrd !== WORKLOAD_ROOTFS) {
-          return { image, ...(image.initrd && { initrd: image.initrd }), memoryMiB: imageConfig.memoryMiB, sharedElfloader };
-        }
-        const built = await buildRootfs(w, { cacheDir, signal, log: opts.log });
-        const initrd = await rootfsCpio(built, cacheDir);
-        const memoryMiB = sharedElfloader ? elfloaderMemoryMiB((await stat(initrd)).size) : imageConfig.memoryMiB;
-        opts.log?.(`unikraft ${w.name}: initrd is the workload rootfs ${built.hash.slice(0, 12)} (${initrd}), guest memory ${memoryMiB} MiB`);
-        return { image, initrd, memoryMiB, sharedElfloader };
-      })();
-      pending.then((p) => preparedMemory.set(w.name, p.memoryMiB), () => prepared.delete(w.name));
-      prepared.set(w.name, pending);
-    }
-    return pending;
-  };
+  const prepare = (w: Workload, signal?: AbortSignal): Promise<Prepared> =>
+    prepared(w.name, async () => {
+      const { config: imageConfig, sharedElfloader } = imageOf(w);
+      const image = await resolveOnce(w, imageConfig);
+      if (image.initrd !== WORKLOAD_ROOTFS) {
+        return { image, ...(image.initrd && { initrd: image.initrd }), memoryMiB: imageConfig.memoryMiB, sharedElfloader };
+      }
+      const built = await buildRootfs(w, { cacheDir, signal, log: opts.log });
+      const initrd = await rootfsCpio(built, cacheDir);
+      const memoryMiB = sharedElfloader ? elfloaderMemoryMiB((await stat(initrd)).size) : imageConfig.memoryMiB;
+      opts.log?.(`unikraft ${w.name}: initrd is the workload rootfs ${built.hash.slice(0, 12)} (${initrd}), guest memory ${memoryMiB} MiB`);
+      return { image, initrd, memoryMiB, sharedElfloader };
+    });
 
   return {
     name: 'unikraft',

@@ -1,13 +1,8 @@
+import type { MetricSpec } from '../core/metrics.ts';
 import type { Cell, Label, Metric, Trial } from '../core/results.ts';
 import { summarize } from '../core/stats.ts';
 import { READINESS_NOTE } from '../fixtures/probes.ts';
 import type { SuiteContext } from './types.ts';
-
-export interface MetricSpec {
-  name: string;
-  unit: string;
-  direction: 'lower' | 'higher';
-}
 
 /** A metric from the values its trials recorded: one sample per successful, non-warm-up trial. */
 export function metricFromTrials(spec: MetricSpec, trials: readonly Trial[], flags: string[] = []): Metric {
@@ -63,6 +58,25 @@ export function buildCell(
     trials: parts.trials,
     metrics: parts.metrics,
     ...(parts.extra ? { extra: parts.extra } : {}),
+  };
+}
+
+/** A failed trial as results record it: its error, and what it recorded before failing (never a sample). */
+export function failedTrial(
+  index: number,
+  startedAt: string,
+  error: NonNullable<Trial['error']>,
+  recorded: { warmup?: boolean; phases?: Trial['phases']; values?: Trial['values']; detail?: Trial['detail'] } = {},
+): Trial {
+  return {
+    index,
+    warmup: recorded.warmup ?? false,
+    ok: false,
+    startedAt,
+    phases: recorded.phases ?? {},
+    values: recorded.values ?? {},
+    error,
+    ...(recorded.detail && { detail: recorded.detail }),
   };
 }
 

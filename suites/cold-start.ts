@@ -2,24 +2,22 @@ import { Bench } from 'tinybench';
 import { childSignal } from '../core/child-signal.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Trial } from '../core/results.ts';
+import { metricSpec, PHASES, type MetricSpec } from '../core/metrics.ts';
 import type { Instance, MemorySample, PhaseName } from '../runners/types.ts';
-import { buildCell, cellLabel, metricFromTrials, trialError, type MetricSpec } from './cell.ts';
+import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from './cell.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
 /** Phase → metric (ms after `requested`). `ready_ms` is the cold start proper. */
-const PHASE_METRICS: ReadonlyArray<readonly [PhaseName, MetricSpec]> = [
-  ['spawned', { name: 'spawned_ms', unit: 'ms', direction: 'lower' }],
-  ['firstOutput', { name: 'first_output_ms', unit: 'ms', direction: 'lower' }],
-  ['kernelInit', { name: 'kernel_init_ms', unit: 'ms', direction: 'lower' }],
-  ['banner', { name: 'banner_ms', unit: 'ms', direction: 'lower' }],
-  ['ready', { name: 'ready_ms', unit: 'ms', direction: 'lower' }],
-];
-const GUEST_UPTIME: MetricSpec = { name: 'guest_uptime_at_init_ms', unit: 'ms', direction: 'lower' };
+const PHASE_METRICS: ReadonlyArray<readonly [PhaseName, MetricSpec]> = PHASES.map((m) => [
+  m.phase.name as PhaseName,
+  metricSpec('cold-start', m.name),
+]);
+const GUEST_UPTIME = metricSpec('cold-start', 'guest_uptime_at_init_ms');
 /** Host-side memory read once the probe answered (outside the timed window): what each trial's instance cost. */
 const MEMORY_METRICS: ReadonlyArray<readonly [keyof MemorySample, MetricSpec]> = [
-  ['rssBytes', { name: 'rss_at_ready_bytes', unit: 'bytes', direction: 'lower' }],
-  ['pssBytes', { name: 'pss_at_ready_bytes', unit: 'bytes', direction: 'lower' }],
-  ['peakRssBytes', { name: 'peak_rss_at_ready_bytes', unit: 'bytes', direction: 'lower' }],
+  ['rssBytes', metricSpec('cold-start', 'rss_at_ready_bytes')],
+  ['pssBytes', metricSpec('cold-start', 'pss_at_ready_bytes')],
+  ['peakRssBytes', metricSpec('cold-start', 'peak_rss_at_ready_bytes')],
 ];
 
 function memoryValues(sample: MemorySample): Record<string, number> {
@@ -74,7 +72,7 @@ export const coldStartSuite: Suite = {
         return values.ready_ms!;
       } catch (error) {
         if (ctx.signal.aborted) throw error;
-        trials.push({ index, warmup, ok: false, startedAt, phases: {}, values: {}, error: trialError(error) });
+        trials.push(failedTrial(index, startedAt, trialError(error), { warmup }));
         ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: trial failed: ${trialError(error).reason}`);
         return Number.NaN;
       } finally {

@@ -8,17 +8,18 @@ import { probeOnce } from '../fixtures/probes.ts';
 import { createHostScan } from '../runners/host-scan.ts';
 import { ENGINE_CONCURRENCY } from '../runners/index.ts';
 import type { Instance, MemorySample } from '../runners/types.ts';
-import { buildCell, cellLabel, metricFromTrials, trialError, type MetricSpec } from './cell.ts';
+import { metricSpec } from '../core/metrics.ts';
+import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from './cell.ts';
 import { ramp, type RampRecord } from './density-ramp.ts';
 import { STOP_REASON_TEXT } from './density-rules.ts';
 import { leftoverReason, stopAndVerify, type StopReport } from './density-stop.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
-const DENSITY_COUNT: MetricSpec = { name: 'density_count', unit: 'instances', direction: 'higher' };
-const START_MS: MetricSpec = { name: 'start_ms', unit: 'ms', direction: 'lower' };
-const PSS: MetricSpec = { name: 'pss_per_instance_bytes', unit: 'bytes', direction: 'lower' };
-const RSS: MetricSpec = { name: 'rss_per_instance_bytes', unit: 'bytes', direction: 'lower' };
-const MEM_AVAILABLE_DROP: MetricSpec = { name: 'mem_available_drop_bytes', unit: 'bytes', direction: 'lower' };
+const DENSITY_COUNT = metricSpec('density', 'density_count');
+const START_MS = metricSpec('density', 'start_ms');
+const PSS = metricSpec('density', 'pss_per_instance_bytes');
+const RSS = metricSpec('density', 'rss_per_instance_bytes');
+const MEM_AVAILABLE_DROP = metricSpec('density', 'mem_available_drop_bytes');
 
 /** What each instance showed at full density: its memory then, and whether it answered the liveness sweep. */
 interface AtFullDensity {
@@ -101,7 +102,7 @@ function instanceTrial(record: RampRecord<Instance>, t0: number, atFull: AtFullD
   if (!record.instance) {
     const error = trialError(record.error);
     if (record.timedOut) error.reason = `start timed out: ${error.reason}`;
-    return { index: record.index, warmup: false, ok: false, startedAt, phases: {}, values: {}, error, detail };
+    return failedTrial(record.index, startedAt, error, { detail });
   }
   const phases = { requested: 0, ...record.instance.phases };
   const values: Record<string, number> = {

@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Trial } from '../core/results.ts';
-import { buildCell, cellLabel, metricFromTrials, trialError, type MetricSpec } from './cell.ts';
+import { metricSpec } from '../core/metrics.ts';
+import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from './cell.ts';
 import { withInstance } from './instance.ts';
 import { MIN_MEMORY_CRITERION, minMemoryFlags, minMemoryTrial, type MinMemoryExtra } from './min-memory.ts';
 import type { Suite, SuiteContext } from './types.ts';
 
-const IDLE_RSS: MetricSpec = { name: 'idle_rss_bytes', unit: 'bytes', direction: 'lower' };
-const IDLE_PSS: MetricSpec = { name: 'idle_pss_bytes', unit: 'bytes', direction: 'lower' };
-const MIN_MEMORY: MetricSpec = { name: 'min_memory_mib', unit: 'MiB', direction: 'lower' };
+const IDLE_RSS = metricSpec('memory', 'idle_rss_bytes');
+const IDLE_PSS = metricSpec('memory', 'idle_pss_bytes');
+const MIN_MEMORY = metricSpec('memory', 'min_memory_mib');
 
 const CONTAINER_HAS_NO_GUEST_MEMORY =
   'not applicable to containers: a container has no guest memory size to shrink; it takes what its processes ' +
@@ -38,7 +39,7 @@ async function idleTrial(ctx: SuiteContext, index: number, readyTimeoutMs: numbe
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    return { index, warmup: false, ok: false, startedAt, phases: {}, values: {}, error: trialError(error) };
+    return failedTrial(index, startedAt, trialError(error));
   }
 }
 

@@ -2,7 +2,7 @@ import type { Config } from '../core/config.ts';
 import type { Trial } from '../core/results.ts';
 import { probeOnce } from '../fixtures/probes.ts';
 import { bisectMinimum, CONFIRM_WALK, type BisectResult } from './bisect.ts';
-import { trialError } from './cell.ts';
+import { failedTrial, trialError } from './cell.ts';
 import { withInstance } from './instance.ts';
 import type { SuiteContext } from './types.ts';
 
@@ -75,15 +75,9 @@ export async function minMemoryTrial(
   if (result.minimum === undefined) {
     const reason = result.steps[0]?.reason ?? 'unknown';
     return {
-      trial: {
-        index,
-        warmup: false,
-        ok: false,
-        startedAt,
-        phases: {},
-        values: {},
-        error: { reason: `minimum memory: does not work even with ${settings.highMiB} MiB (the upper bound): ${reason}` },
-      },
+      trial: failedTrial(index, startedAt, {
+        reason: `minimum memory: does not work even with ${settings.highMiB} MiB (the upper bound): ${reason}`,
+      }),
       extra,
     };
   }

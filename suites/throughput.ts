@@ -2,7 +2,7 @@ import type { Config } from '../core/config.ts';
 import type { Trial } from '../core/results.ts';
 import type { Workload } from '../fixtures/workloads.ts';
 import type { Endpoint, Instance, ServerCpu } from '../runners/types.ts';
-import { buildCell, cellLabel, metricFromTrials, trialError } from './cell.ts';
+import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from './cell.ts';
 import { withInstance } from './instance.ts';
 import { describeLoad, describeReference } from './load/describe.ts';
 import { memorySampler } from './load/memory-sampler.ts';
@@ -117,13 +117,13 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
       if (result.ok === 0 || !aliveAfter) {
         const what = aliveAfter ? 'no operation succeeded under load' : 'the instance was no longer alive after the load';
         const reason = `${what}${flags.length ? `: ${flags.join('; ')}` : ''}`;
-        return { trial: { index, warmup: false, ok: false, startedAt, phases, values, error: { reason }, detail }, flags: [], clientBound: [] };
+        return { trial: failedTrial(index, startedAt, { reason }, { phases, values, detail }), flags: [], clientBound: [] };
       }
       return { trial: { index, warmup: false, ok: true, startedAt, phases, values, detail }, flags, clientBound, ...(note ? { note } : {}) };
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    return { trial: { index, warmup: false, ok: false, startedAt, phases: {}, values: {}, error: trialError(error) }, flags: [], clientBound: [] };
+    return { trial: failedTrial(index, startedAt, trialError(error)), flags: [], clientBound: [] };
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyQuick, parseConfig, ConfigError, QUICK_DEFAULTS } from '../core/config.ts';
 import defaultConfig from '../bench.config.ts';
+import { METRIC_KEYS } from '../core/metrics.ts';
 
 const message = (raw: unknown): string => {
   try {
@@ -43,5 +44,33 @@ describe('config validation', () => {
     expect(quick.suite['cold-start'].trials).toBe(4);
     expect(quick.suite.throughput.durationS).toBe(QUICK_DEFAULTS.throughput.durationS);
     expect(quick.suite.density.target).toBe(QUICK_DEFAULTS.density.target);
+  });
+});
+
+describe('gated metrics (core/metrics.ts)', () => {
+  it('gives the config its default gates, in their own direction', () => {
+    expect(parseConfig({}).gates.metrics).toEqual({
+      'cold-start.ready_ms': { direction: 'lower', threshold: 0.1 },
+      'memory.idle_pss_bytes': { direction: 'lower', threshold: 0.1 },
+      'throughput.requests_per_s': { direction: 'higher', threshold: 0.1 },
+      'throughput.transactions_per_s': { direction: 'higher', threshold: 0.1 },
+      'throughput.ops_per_s': { direction: 'higher', threshold: 0.1 },
+    });
+    const gates = parseConfig({ gates: { metrics: { 'density.density_count': { threshold: 0.2 } } } }).gates.metrics;
+    expect(gates).toEqual({ 'density.density_count': { direction: 'higher', threshold: 0.2 } });
+  });
+
+  it('refuses a gate on a metric it does not know, in one line naming it and the known ones', () => {
+    const text = message({ gates: { metrics: { 'cold-start.ready_mss': { direction: 'lower', threshold: 0.1 } } } });
+    expect(text.split('\n')).toHaveLength(1);
+    expect(text).toContain('gates.metrics.cold-start.ready_mss: not a metric isobench measures');
+    expect(text).toContain(METRIC_KEYS.join(', '));
+    expect(message({ gates: { metrics: { ready_ms: { threshold: 0.1 } } } })).toContain('gates.metrics.ready_ms: not a metric');
+  });
+
+  it('refuses a gate direction contrary to the metric', () => {
+    expect(message({ gates: { metrics: { 'throughput.requests_per_s': { direction: 'lower', threshold: 0.1 } } } })).toMatch(
+      /gates\.metrics\.throughput\.requests_per_s\.direction: requests_per_s is better higher, not lower/,
+    );
   });
 });

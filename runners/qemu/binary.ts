@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { memoiseUntilRejected } from '../../core/single-flight.ts';
 
 const run = promisify(execFile);
 
@@ -41,13 +42,9 @@ async function inspect(): Promise<QemuBinary> {
   return { path: QEMU_BINARY, version: parseQemuVersion(stdout), sandbox };
 }
 
-let cached: Promise<QemuBinary> | undefined;
+const inspected = memoiseUntilRejected<typeof QEMU_BINARY, QemuBinary>();
 
 /** Facts about the installed QEMU, looked up once per process; rejects with QemuMissingError when there is none. */
 export function qemuBinary(): Promise<QemuBinary> {
-  cached ??= inspect().catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
+  return inspected(QEMU_BINARY, inspect);
 }

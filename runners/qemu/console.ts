@@ -27,13 +27,14 @@ export class ConsoleWaitError extends Error {
   }
 }
 
-// CSI sequences (colours, cursor, SeaBIOS' screen clearing), two-byte escapes (ESC c resets the terminal) and the
-// control characters a serial console carries besides newline and tab.
-const ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-~]|[\x00-\x08\x0b-\x1f\x7f]/g;
+/** ESC and a CSI sequence (colours, cursor, SeaBIOS' screen clearing), or ESC and one character (`ESC c` resets the terminal). */
+export const ESCAPE_SEQUENCES = /\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-~])/g;
+// The control characters a serial console carries besides newline and tab.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 
 /** Console text for humans: escape sequences and carriage returns removed. */
 export function cleanConsoleText(raw: string): string {
-  return raw.replace(ESCAPES, '');
+  return raw.replace(ESCAPE_SEQUENCES, '').replace(CONTROL, '');
 }
 
 /** The last `lines` non-empty lines of `raw`, cleaned. */

@@ -1,4 +1,4 @@
-import type { MetricSpec } from '../cell.ts';
+import { metricSpec, type MetricSpec } from '../../core/metrics.ts';
 import { latencySummary } from './histogram.ts';
 import type { TimedMemorySample } from './memory-sampler.ts';
 import type { LoadResult, LoadTarget } from './protocol.ts';
@@ -12,36 +12,36 @@ export const CLIENT_BOUND_ELU = 0.75;
 /** isobench's figure may be this much below the reference tool's on the same instance before it is client-bound. */
 export const REFERENCE_TOLERANCE = 0.1;
 
-const spec = (name: string, unit: string, direction: MetricSpec['direction']): MetricSpec => ({ name, unit, direction });
+const spec = (name: string): MetricSpec => metricSpec('throughput', name);
 
 /** The headline rate of each kind of load. */
 export const RATE_METRIC: Record<LoadTarget['kind'], MetricSpec> = {
-  http: spec('requests_per_s', 'req/s', 'higher'),
-  redis: spec('ops_per_s', 'ops/s', 'higher'),
-  postgres: spec('transactions_per_s', 'tx/s', 'higher'),
+  http: spec('requests_per_s'),
+  redis: spec('ops_per_s'),
+  postgres: spec('transactions_per_s'),
 };
 
 const LATENCY_METRICS = [
-  spec('latency_p50_us', 'us', 'lower'),
-  spec('latency_p90_us', 'us', 'lower'),
-  spec('latency_p99_us', 'us', 'lower'),
-  spec('latency_max_us', 'us', 'lower'),
+  spec('latency_p50_us'),
+  spec('latency_p90_us'),
+  spec('latency_p99_us'),
+  spec('latency_max_us'),
 ];
-const BYTES_PER_S = spec('bytes_per_s', 'bytes/s', 'higher');
-const LOAD_MEMORY = [spec('load_pss_bytes', 'bytes', 'lower'), spec('load_rss_bytes', 'bytes', 'lower')];
-const ERRORS = [spec('errors', 'count', 'lower'), spec('timeouts', 'count', 'lower')];
-const NON_2XX = spec('non_2xx', 'count', 'lower');
+const BYTES_PER_S = spec('bytes_per_s');
+const LOAD_MEMORY = [spec('load_pss_bytes'), spec('load_rss_bytes')];
+const ERRORS = [spec('errors'), spec('timeouts')];
+const NON_2XX = spec('non_2xx');
 /** Who did the work: the load generator's CPU and cost per operation, and the server side's CPU. */
 const COST = [
-  spec('client_cores', 'cores', 'lower'),
-  spec('client_elu', 'ratio', 'lower'),
-  spec('client_cpu_us_per_op', 'us', 'lower'),
-  spec('server_cores', 'cores', 'lower'),
-  spec('docker_proxy_cores', 'cores', 'lower'),
+  spec('client_cores'),
+  spec('client_elu'),
+  spec('client_cpu_us_per_op'),
+  spec('server_cores'),
+  spec('docker_proxy_cores'),
 ];
 /** The cross-check: the reference tool's rate on the same instance, and isobench's figure over it. */
-const referenceRate = (kind: LoadTarget['kind']) => spec(`reference_${RATE_METRIC[kind].name}`, RATE_METRIC[kind].unit, 'higher');
-const VS_REFERENCE = spec('vs_reference', 'ratio', 'higher');
+const referenceRate = (kind: LoadTarget['kind']) => spec(`reference_${RATE_METRIC[kind].name}`);
+const VS_REFERENCE = spec('vs_reference');
 
 /** Every metric a throughput cell of this kind of load has, in report order. */
 export function throughputMetrics(kind: LoadTarget['kind']): MetricSpec[] {

@@ -4,6 +4,7 @@
  * percentiles, density with one trial per start and its curve, not-run and failed cells. Nothing here was measured.
  */
 import type { RunnerName, SuiteName } from '../../core/config.ts';
+import { metricSpec, PHASES } from '../../core/metrics.ts';
 import { RESULTS_SCHEMA_VERSION, type Cell, type Label, type Metric, type Results, type Trial } from '../../core/results.ts';
 import { summarize } from '../../core/stats.ts';
 import { mulberry32 } from '../../reports/prng.ts';
@@ -22,44 +23,39 @@ export interface FixtureOptions {
   noise?: number;
 }
 
-type Spec = { unit: string; direction: 'lower' | 'higher'; base: Partial<Record<RunnerName, number>> };
+/** A metric's typical median per runner; its unit and direction are the registry's. */
+type Spec = { base: Partial<Record<RunnerName, number>> };
 
 /** Typical medians under TCG (VMs slow) and KVM. */
 function coldStartSpecs(tcg: boolean): Record<string, Spec> {
   const vm = tcg ? 8 : 1;
   return {
-    spawned_ms: { unit: 'ms', direction: 'lower', base: { container: 85, 'linux-vm': 25, unikraft: 24 } },
-    first_output_ms: { unit: 'ms', direction: 'lower', base: { container: 240, 'linux-vm': 60 * vm, unikraft: 40 * vm } },
-    kernel_init_ms: { unit: 'ms', direction: 'lower', base: { 'linux-vm': 280 * vm } },
-    banner_ms: { unit: 'ms', direction: 'lower', base: { unikraft: 48 * vm } },
-    ready_ms: { unit: 'ms', direction: 'lower', base: { container: 310, 'linux-vm': 420 * vm, unikraft: 62 * vm } },
+    spawned_ms: { base: { container: 85, 'linux-vm': 25, unikraft: 24 } },
+    first_output_ms: { base: { container: 240, 'linux-vm': 60 * vm, unikraft: 40 * vm } },
+    kernel_init_ms: { base: { 'linux-vm': 280 * vm } },
+    banner_ms: { base: { unikraft: 48 * vm } },
+    ready_ms: { base: { container: 310, 'linux-vm': 420 * vm, unikraft: 62 * vm } },
   };
 }
 
-const PHASE_OF: Record<string, string> = {
-  spawned_ms: 'spawned',
-  first_output_ms: 'firstOutput',
-  kernel_init_ms: 'kernelInit',
-  banner_ms: 'banner',
-  ready_ms: 'ready',
-};
+const PHASE_OF: Record<string, string> = Object.fromEntries(PHASES.map((m) => [m.name, m.phase.name]));
 
 const MIB = 2 ** 20;
 const MEMORY: Record<string, Spec> = {
-  idle_rss_bytes: { unit: 'bytes', direction: 'lower', base: { container: 6.2 * MIB, 'linux-vm': 142 * MIB, unikraft: 38 * MIB } },
-  idle_pss_bytes: { unit: 'bytes', direction: 'lower', base: { container: 4.1 * MIB, 'linux-vm': 139 * MIB, unikraft: 35 * MIB } },
+  idle_rss_bytes: { base: { container: 6.2 * MIB, 'linux-vm': 142 * MIB, unikraft: 38 * MIB } },
+  idle_pss_bytes: { base: { container: 4.1 * MIB, 'linux-vm': 139 * MIB, unikraft: 35 * MIB } },
 };
 const MIN_MEMORY_MIB: Partial<Record<RunnerName, number>> = { 'linux-vm': 48, unikraft: 6 };
 
 const THROUGHPUT: Record<string, Spec> = {
-  requests_per_s: { unit: 'req/s', direction: 'higher', base: { container: 21_500, 'linux-vm': 9_800, unikraft: 14_200 } },
-  bytes_per_s: { unit: 'bytes/s', direction: 'higher', base: { container: 3.1e6, 'linux-vm': 1.4e6, unikraft: 2.0e6 } },
-  latency_p50_us: { unit: 'us', direction: 'lower', base: { container: 410, 'linux-vm': 880, unikraft: 620 } },
-  latency_p90_us: { unit: 'us', direction: 'lower', base: { container: 690, 'linux-vm': 1_450, unikraft: 980 } },
-  latency_p99_us: { unit: 'us', direction: 'lower', base: { container: 1_300, 'linux-vm': 3_900, unikraft: 2_100 } },
-  latency_max_us: { unit: 'us', direction: 'lower', base: { container: 9_000, 'linux-vm': 21_000, unikraft: 12_000 } },
-  load_pss_bytes: { unit: 'bytes', direction: 'lower', base: { container: 7 * MIB, 'linux-vm': 150 * MIB, unikraft: 40 * MIB } },
-  errors: { unit: 'count', direction: 'lower', base: { container: 0, 'linux-vm': 0, unikraft: 0 } },
+  requests_per_s: { base: { container: 21_500, 'linux-vm': 9_800, unikraft: 14_200 } },
+  bytes_per_s: { base: { container: 3.1e6, 'linux-vm': 1.4e6, unikraft: 2.0e6 } },
+  latency_p50_us: { base: { container: 410, 'linux-vm': 880, unikraft: 620 } },
+  latency_p90_us: { base: { container: 690, 'linux-vm': 1_450, unikraft: 980 } },
+  latency_p99_us: { base: { container: 1_300, 'linux-vm': 3_900, unikraft: 2_100 } },
+  latency_max_us: { base: { container: 9_000, 'linux-vm': 21_000, unikraft: 12_000 } },
+  load_pss_bytes: { base: { container: 7 * MIB, 'linux-vm': 150 * MIB, unikraft: 40 * MIB } },
+  errors: { base: { container: 0, 'linux-vm': 0, unikraft: 0 } },
 };
 
 const RUNNERS: RunnerName[] = ['container', 'linux-vm', 'unikraft'];
@@ -86,12 +82,12 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
     notes: [],
   });
 
-  const metricsOf = (trials: Trial[], specs: Record<string, Spec>, runner: RunnerName): Metric[] =>
+  const metricsOf = (suite: SuiteName, trials: Trial[], specs: Record<string, Spec>, runner: RunnerName): Metric[] =>
     Object.entries(specs)
       .filter(([, spec]) => spec.base[runner] !== undefined)
-      .map(([name, spec]) => {
+      .map(([name]) => {
         const samples = trials.filter((t) => t.ok && !t.warmup && t.values[name] !== undefined).map((t) => t.values[name]!);
-        return { name, unit: spec.unit, direction: spec.direction, samples, stats: summarize(samples), flags: [] };
+        return { ...metricSpec(suite, name), samples, stats: summarize(samples), flags: [] };
       });
 
   const measure = (suite: SuiteName, runner: RunnerName, specs: Record<string, Spec>, count: number): Trial[] =>
@@ -109,6 +105,16 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
     });
 
   const cells: Cell[] = [];
+  const okCell = (suite: SuiteName, workload: string, runner: RunnerName, trials: Trial[], metrics: Metric[], extra?: Cell['extra']): Cell => ({
+    suite,
+    workload,
+    runner,
+    status: 'ok',
+    label: label(runner),
+    trials,
+    metrics,
+    ...(extra && { extra }),
+  });
   const notRun = (suite: SuiteName, workload: string): Cell => ({
     suite,
     workload,
@@ -145,44 +151,37 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
           reason: '3 of 3 trials failed: TEST FIXTURE: probe did not succeed within 60000 ms',
           label: label(runner),
           trials,
-          metrics: [{ name: 'ready_ms', unit: 'ms', direction: 'lower', samples: [], stats: null, flags: [] }],
+          metrics: [{ ...metricSpec('cold-start', 'ready_ms'), samples: [], stats: null, flags: [] }],
         });
         continue;
       }
       const trials = measure('cold-start', runner, coldStart, trialsPerCell);
-      cells.push({ suite: 'cold-start', workload, runner, status: 'ok', label: label(runner), trials, metrics: metricsOf(trials, coldStart, runner) });
+      cells.push(okCell('cold-start', workload, runner, trials, metricsOf('cold-start', trials, coldStart, runner)));
     }
   }
 
   for (const runner of RUNNERS) {
     const trials = measure('memory', runner, MEMORY, trialsPerCell);
     const minimum = MIN_MEMORY_MIB[runner];
-    const metrics = metricsOf(trials, MEMORY, runner);
+    const metrics = metricsOf('memory', trials, MEMORY, runner);
     if (minimum !== undefined) {
       trials.push({ index: trialsPerCell, warmup: false, ok: true, startedAt: at(99), phases: {}, values: { min_memory_mib: minimum } });
-      metrics.push({ name: 'min_memory_mib', unit: 'MiB', direction: 'lower', samples: [minimum], stats: summarize([minimum]), flags: [] });
+      metrics.push({ ...metricSpec('memory', 'min_memory_mib'), samples: [minimum], stats: summarize([minimum]), flags: [] });
     }
     const steps = [1024, 512, 256, 128, 64, 32, 16, 8, 4, minimum ?? 0].map((value) => ({ value, ok: value >= (minimum ?? 0), ms: 900 }));
-    cells.push({
-      suite: 'memory',
-      workload: 'http-hello',
-      runner,
-      status: 'ok',
-      label: label(runner),
-      trials,
-      metrics,
-      extra: {
+    cells.push(
+      okCell('memory', 'http-hello', runner, trials, metrics, {
         minMemory:
           minimum === undefined
             ? { skipped: 'TEST FIXTURE: not applicable to containers: a container has no guest memory size to shrink' }
             : { minimum, confirmed: true, steps, lowMiB: 2, highMiB: 1024, requests: 20, criterion: 'TEST FIXTURE criterion' },
-      },
-    });
+      }),
+    );
   }
 
   for (const runner of RUNNERS) {
     const trials = measure('throughput', runner, THROUGHPUT, trialsPerCell);
-    cells.push({ suite: 'throughput', workload: 'http-hello', runner, status: 'ok', label: label(runner), trials, metrics: metricsOf(trials, THROUGHPUT, runner) });
+    cells.push(okCell('throughput', 'http-hello', runner, trials, metricsOf('throughput', trials, THROUGHPUT, runner)));
   }
 
   // Density as the suite records it: one trial per start, then one for the final liveness sweep.
@@ -218,28 +217,16 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
       detail: { sweep: true, started: reached, answered: reached, silent: [] },
     };
     const trials = [...starts, sweep];
-    const metrics = (
-      [
-        ['density_count', 'instances', 'higher'],
-        ['start_ms', 'ms', 'lower'],
-        ['pss_per_instance_bytes', 'bytes', 'lower'],
-        ['rss_per_instance_bytes', 'bytes', 'lower'],
-        ['mem_available_drop_bytes', 'bytes', 'lower'],
-      ] as const
-    ).map(([name, unit, direction]): Metric => {
-      const samples = trials.flatMap((t) => (t.values[name] === undefined ? [] : [t.values[name]]));
-      return { name, unit, direction, samples, stats: summarize(samples), flags: [] };
-    });
+    // In the order the density suite records them.
+    const metrics = ['density_count', 'start_ms', 'pss_per_instance_bytes', 'rss_per_instance_bytes', 'mem_available_drop_bytes'].map(
+      (name): Metric => {
+        const samples = trials.flatMap((t) => (t.values[name] === undefined ? [] : [t.values[name]!]));
+        return { ...metricSpec('density', name), samples, stats: summarize(samples), flags: [] };
+      },
+    );
     const byMemory = reached < densityTarget;
-    cells.push({
-      suite: 'density',
-      workload: 'http-hello',
-      runner,
-      status: 'ok',
-      label: label(runner),
-      trials,
-      metrics,
-      extra: {
+    cells.push(
+      okCell('density', 'http-hello', runner, trials, metrics, {
         stopReason: byMemory ? 'memory-budget' : 'target',
         stopReasonText: byMemory ? 'another instance would eat into the MemAvailable reserve' : 'reached the target count',
         target: densityTarget,
@@ -253,8 +240,8 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
           memAvailableDropBytes: t.values.mem_available_drop_bytes,
         })),
         leftovers: [],
-      },
-    });
+      }),
+    );
   }
 
   return {

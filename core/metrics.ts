@@ -1,0 +1,170 @@
+export type Direction = 'lower' | 'higher';
+
+/** The phase of a start a cold-start metric times, and how its chart segment is drawn. */
+export interface PhaseDef {
+  /** As in `Trial.phases` and a runner's `Instance.phases`. */
+  name: string;
+  /** The segment from the previous phase to this one in the phase breakdown. */
+  segment: string;
+  colour: string;
+}
+
+/**
+ * A metric as every part of isobench knows it: what a suite records, what reports name and order, what the summary
+ * leads with, what the gate checks by default. Declared here once; nothing else spells out a unit or a direction.
+ */
+export interface MetricDef {
+  name: string;
+  unit: string;
+  direction: Direction;
+  /** What charts, legends and the README call it. */
+  label: string;
+  /** How a factor between two runners reads ("faster to ready"); otherwise "lower <name>" or "higher <name>". */
+  comparative?: string;
+  /** The summary line of a cell leads with the first headline metric it measured, with its interval. */
+  headline?: true;
+  /** The summary line shows this metric's median after the headline, in this table's order. */
+  inSummary?: true;
+  /** In the default regression gate (`gates.metrics`), with this relative threshold. */
+  gateThreshold?: number;
+  /** Cold start only: the metric is the time of this phase, in ms after the start was requested. */
+  phase?: PhaseDef;
+}
+
+/** Keeps each suite's name as a key type while every entry is checked as a MetricDef. */
+const bySuite = <S extends string>(metrics: Record<S, readonly MetricDef[]>) => metrics;
+
+/**
+ * Every metric of every suite, in the order reports list them. A new suite adds its key here with its metrics: a
+ * suite of config.ts's SUITE_NAMES without one does not compile (summary, charts and ratios look metrics up by it).
+ */
+export const METRICS = bySuite({
+  'cold-start': [
+    { name: 'spawned_ms', unit: 'ms', direction: 'lower', label: 'time to spawned', inSummary: true, phase: { name: 'spawned', segment: 'until spawned', colour: '#0f766e' } },
+    { name: 'first_output_ms', unit: 'ms', direction: 'lower', label: 'time to first console output', inSummary: true, phase: { name: 'firstOutput', segment: 'until first output', colour: '#7c3aed' } },
+    { name: 'kernel_init_ms', unit: 'ms', direction: 'lower', label: 'time to Linux init', inSummary: true, phase: { name: 'kernelInit', segment: 'until kernel init (Linux init marker)', colour: '#db2777' } },
+    { name: 'banner_ms', unit: 'ms', direction: 'lower', label: 'time to Unikraft banner', inSummary: true, phase: { name: 'banner', segment: 'until Unikraft banner', colour: '#ca8a04' } },
+    {
+      name: 'ready_ms',
+      unit: 'ms',
+      direction: 'lower',
+      label: 'time to ready',
+      comparative: 'faster to ready',
+      headline: true,
+      gateThreshold: 0.1,
+      phase: { name: 'ready', segment: 'until ready (probe answered)', colour: '#475569' },
+    },
+    { name: 'guest_uptime_at_init_ms', unit: 'ms', direction: 'lower', label: 'guest uptime when init started', inSummary: true },
+    { name: 'rss_at_ready_bytes', unit: 'bytes', direction: 'lower', label: 'RSS at ready' },
+    { name: 'pss_at_ready_bytes', unit: 'bytes', direction: 'lower', label: 'PSS at ready', inSummary: true },
+    { name: 'peak_rss_at_ready_bytes', unit: 'bytes', direction: 'lower', label: 'peak RSS at ready' },
+  ],
+  memory: [
+    { name: 'idle_rss_bytes', unit: 'bytes', direction: 'lower', label: 'RSS (idle)', comparative: 'less RSS', inSummary: true },
+    { name: 'idle_pss_bytes', unit: 'bytes', direction: 'lower', label: 'PSS (idle)', comparative: 'less PSS', headline: true, gateThreshold: 0.1 },
+    { name: 'min_memory_mib', unit: 'MiB', direction: 'lower', label: 'minimum guest memory', comparative: 'less minimum guest memory', inSummary: true },
+  ],
+  throughput: [
+    // One headline rate per kind of load: HTTP, PostgreSQL, Redis.
+    { name: 'requests_per_s', unit: 'req/s', direction: 'higher', label: 'requests/s', comparative: 'more requests/s', headline: true, gateThreshold: 0.1 },
+    { name: 'transactions_per_s', unit: 'tx/s', direction: 'higher', label: 'transactions/s', comparative: 'more transactions/s', headline: true, gateThreshold: 0.1 },
+    { name: 'ops_per_s', unit: 'ops/s', direction: 'higher', label: 'operations/s', comparative: 'more operations/s', headline: true, gateThreshold: 0.1 },
+    { name: 'bytes_per_s', unit: 'bytes/s', direction: 'higher', label: 'response bytes/s' },
+    { name: 'latency_p50_us', unit: 'us', direction: 'lower', label: 'latency p50', inSummary: true },
+    { name: 'latency_p90_us', unit: 'us', direction: 'lower', label: 'latency p90' },
+    { name: 'latency_p99_us', unit: 'us', direction: 'lower', label: 'latency p99', inSummary: true },
+    { name: 'latency_max_us', unit: 'us', direction: 'lower', label: 'latency max' },
+    { name: 'load_pss_bytes', unit: 'bytes', direction: 'lower', label: 'PSS under load (peak)', inSummary: true },
+    { name: 'load_rss_bytes', unit: 'bytes', direction: 'lower', label: 'RSS under load (peak)' },
+    { name: 'errors', unit: 'count', direction: 'lower', label: 'errors' },
+    { name: 'timeouts', unit: 'count', direction: 'lower', label: 'timeouts' },
+    { name: 'non_2xx', unit: 'count', direction: 'lower', label: 'non-2xx responses' },
+    { name: 'client_cores', unit: 'cores', direction: 'lower', label: 'load generator CPU' },
+    { name: 'client_elu', unit: 'ratio', direction: 'lower', label: 'load generator event loop utilisation' },
+    { name: 'client_cpu_us_per_op', unit: 'us', direction: 'lower', label: 'load generator CPU per operation' },
+    { name: 'server_cores', unit: 'cores', direction: 'lower', label: 'server-side CPU' },
+    { name: 'docker_proxy_cores', unit: 'cores', direction: 'lower', label: 'docker-proxy CPU' },
+    // The cross-check: the reference tool's rate on the same instance, and isobench's figure over it.
+    { name: 'reference_requests_per_s', unit: 'req/s', direction: 'higher', label: 'wrk requests/s' },
+    { name: 'reference_transactions_per_s', unit: 'tx/s', direction: 'higher', label: 'pgbench transactions/s' },
+    { name: 'reference_ops_per_s', unit: 'ops/s', direction: 'higher', label: 'redis-benchmark operations/s' },
+    { name: 'vs_reference', unit: 'ratio', direction: 'higher', label: "isobench's rate over the reference tool's" },
+  ],
+  density: [
+    { name: 'density_count', unit: 'instances', direction: 'higher', label: 'instances reached', comparative: 'more instances', headline: true },
+    // The summary shows the memory per instance before the start time.
+    { name: 'pss_per_instance_bytes', unit: 'bytes', direction: 'lower', label: 'PSS per instance, all running', inSummary: true },
+    { name: 'start_ms', unit: 'ms', direction: 'lower', label: 'time to ready of each start', inSummary: true },
+    { name: 'rss_per_instance_bytes', unit: 'bytes', direction: 'lower', label: 'RSS per instance, all running' },
+    { name: 'mem_available_drop_bytes', unit: 'bytes', direction: 'lower', label: 'fall of MemAvailable per start' },
+  ],
+});
+
+/** A suite that declares metrics here. */
+export type MetricSuite = keyof typeof METRICS;
+
+/** What a result's metric records of its definition, in the results file's key order. */
+export interface MetricSpec {
+  name: string;
+  unit: string;
+  direction: Direction;
+}
+
+function find(suite: MetricSuite, name: string): MetricDef | undefined {
+  return METRICS[suite].find((m) => m.name === name);
+}
+
+/** The definition of a metric a suite records; an unregistered name is a bug, found as soon as the suite loads. */
+export function metricSpec(suite: MetricSuite, name: string): MetricSpec {
+  const def = find(suite, name);
+  if (!def) throw new Error(`metric ${suite}.${name} is not in core/metrics.ts: add it there`);
+  return { name: def.name, unit: def.unit, direction: def.direction };
+}
+
+/** A metric's definition, or undefined for one this isobench does not know (a results file from another version). */
+export const metricDef = (suite: MetricSuite, name: string): MetricDef | undefined => find(suite, name);
+
+/** What charts and legends call a metric; an unknown one by its name. */
+export const metricLabel = (suite: MetricSuite, name: string): string => find(suite, name)?.label ?? name.replace(/_/g, ' ');
+
+export const headlineMetrics = (suite: MetricSuite): string[] => METRICS[suite].filter((m) => m.headline).map((m) => m.name);
+
+export const summaryMetrics = (suite: MetricSuite): string[] => METRICS[suite].filter((m) => m.inSummary).map((m) => m.name);
+
+/** `suite.metric`, as `gates.metrics` names a metric. */
+export const metricKey = (suite: MetricSuite, name: string): string => `${suite}.${name}`;
+
+const ALL: ReadonlyArray<readonly [MetricSuite, MetricDef]> = (Object.keys(METRICS) as MetricSuite[]).flatMap((suite) =>
+  METRICS[suite].map((def) => [suite, def] as const),
+);
+
+/** The definition behind a `suite.metric` key, or undefined. */
+export function metricByKey(key: string): MetricDef | undefined {
+  return ALL.find(([suite, def]) => metricKey(suite, def.name) === key)?.[1];
+}
+
+export const METRIC_KEYS: readonly string[] = ALL.map(([suite, def]) => metricKey(suite, def.name));
+
+/** The regression gate's default metrics and thresholds. */
+export function defaultGateMetrics(): Record<string, { direction: Direction; threshold: number }> {
+  return Object.fromEntries(
+    ALL.filter(([, def]) => def.gateThreshold !== undefined).map(([suite, def]) => [
+      metricKey(suite, def.name),
+      { direction: def.direction, threshold: def.gateThreshold! },
+    ]),
+  );
+}
+
+/** The phases cold-start metrics time, in the order a start goes through them. */
+export const PHASES: readonly (MetricDef & { phase: PhaseDef })[] = METRICS['cold-start'].filter(
+  (m): m is MetricDef & { phase: PhaseDef } => m.phase !== undefined,
+);
+
+/** The README's list of metrics (between its `metrics` markers); a test keeps the two equal. */
+export function metricsMarkdown(): string {
+  const rows = ALL.map(([suite, def]) => {
+    const role = [def.headline && 'leads the summary', def.gateThreshold !== undefined && `gated by default at ${def.gateThreshold * 100}%`];
+    return `| ${suite} | \`${def.name}\` | ${def.unit} | ${def.direction} | ${def.label} | ${role.filter(Boolean).join('; ')} |`;
+  });
+  return ['| suite | metric | unit | better | what | role |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
