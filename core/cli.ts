@@ -163,7 +163,14 @@ export async function cli(argv: string[]): Promise<never> {
       code = 70;
     }
   }
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);
+}
+
+/** process.exit drops what a pipe has not taken yet: a --json on a pipe was cut at 64 KiB. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {

@@ -7,7 +7,7 @@ import { OutputError, writeResults } from '../../core/output.ts';
 import { readResults } from '../../core/results-io.ts';
 import { docker } from '../../runners/docker.ts';
 import { fixtureResults } from '../fixtures-results/build.ts';
-import { run, runCli, runFolders, running, startCli } from './faults-helpers.ts';
+import { REPO, run, runCli, runFolders, running, startCli } from './faults-helpers.ts';
 
 // Output folders on real tmpfs mounts (we are root): one that fills up, one that is read-only.
 
@@ -132,5 +132,20 @@ describe('a results folder that cannot be written', () => {
           'choose a writable folder with --out DIR or testbed.outDir\\n$',
       ),
     );
+  });
+});
+
+describe('--json on a pipe', () => {
+  it('prints the whole results.json even when the reader takes it only after the run has ended', async () => {
+    // A throughput cell's histograms make a results.json larger than a pipe holds (64 KiB): what the reader has
+    // not taken when isobench exits must not be dropped.
+    const out = join(work, 'json-pipe');
+    const printed = join(work, 'printed.json');
+    const cli = ['npx', 'tsx', 'core/cli.ts', 'run', '--suite', 'throughput', '--runner', 'container', '--workload', 'http-hello', '--quick', '--no-install', '--json', '--out', out];
+    await run('sh', ['-c', `${cli.join(' ')} 2>/dev/null | { sleep 2; cat > ${printed}; }`], { cwd: REPO });
+    const [folder] = await runFolders(out);
+    const saved = await readFile(join(folder!, 'results.json'), 'utf8');
+    expect(saved.length).toBeGreaterThan(64 * 1024);
+    expect(await readFile(printed, 'utf8')).toBe(saved);
   });
 });
