@@ -80,16 +80,16 @@ export async function stopBounded<T extends Pick<Stoppable, 'stop'>>(
   return pending;
 }
 
-/**
- * Stops everything still tracked, a few at a time, each attempt bounded by `timeoutMs`; returns the failures. An
- * instance leaves the registry when its own stop() completes, so a second call (a second Ctrl-C) waits for the
- * stops already under way instead of finding nothing to wait for, and retries those that failed.
- */
 /** One line for what could not be stopped, however much it is: a count, the first few, and what removes them. */
 export function leftoverLine(leftovers: readonly string[]): string {
   return `could not stop ${leftovers.length} instance(s): ${firstFew(leftovers)}; run \`isobench clean\` to remove them`;
 }
 
+/**
+ * Stops everything still tracked, a few at a time, each attempt bounded by `timeoutMs`; returns the failures. An
+ * instance leaves the registry when its own stop() completes, so a second call (a second Ctrl-C) waits for the
+ * stops already under way instead of finding nothing to wait for, and retries those that failed.
+ */
 export async function stopAll(timeoutMs = STOP_TIMEOUT_MS): Promise<string[]> {
   const failed = await stopBounded([...live], { concurrency: STOP_ALL_CONCURRENCY, timeoutMs });
   return failed.map((f) => `${f.item.description}: ${f.error}`);
