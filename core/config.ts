@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const RUNNER_NAMES = ['container', 'linux-vm', 'unikraft'] as const;
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 
-export const SUITE_NAMES = ['cold-start', 'memory', 'throughput', 'density'] as const;
+export const SUITE_NAMES = ['cold-start', 'memory', 'throughput', 'density', 'wake'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export const WORKLOAD_NAMES = ['http-hello', 'nginx', 'redis', 'postgres'] as const;
@@ -115,11 +115,27 @@ const density = z.strictObject({
   concurrency: positiveInt.max(64).default(1),
 });
 
+/** How an instance goes to zero and comes back (suite `wake`); each strategy is a row of its own. */
+export const WAKE_STRATEGIES = ['pause', 'snapshot', 'restart'] as const;
+export type WakeStrategy = (typeof WAKE_STRATEGIES)[number];
+
+const wake = z.strictObject({
+  /** Cycles per strategy, each on a fresh instance: start, write state, idle, to zero, wake through the proxy. */
+  trials: positiveInt.default(10),
+  strategies: z.array(z.enum(WAKE_STRATEGIES)).nonempty().default([...WAKE_STRATEGIES]),
+  /** Time the instance sits idle, ready and written to, before it is scaled to zero. */
+  idleMs: nonNegativeInt.default(1_000),
+  readyTimeoutMs: positiveInt.default(60_000),
+  /** From the client's connect to the whole reply, wake included. */
+  wakeTimeoutMs: positiveInt.default(60_000),
+});
+
 const suitesSchema = z.strictObject({
   'cold-start': coldStart.prefault({}),
   memory: memory.prefault({}),
   throughput: throughput.prefault({}),
   density: density.prefault({}),
+  wake: wake.prefault({}),
 });
 
 const gateMetric = z.strictObject({
@@ -138,6 +154,7 @@ const gatesSchema = z.strictObject({
     'throughput.requests_per_s': { direction: 'higher', threshold: 0.1 },
     'throughput.transactions_per_s': { direction: 'higher', threshold: 0.1 },
     'throughput.ops_per_s': { direction: 'higher', threshold: 0.1 },
+    'wake.wake_ms': { direction: 'lower', threshold: 0.1 },
   }),
 });
 
@@ -148,6 +165,7 @@ const quickSchema = z
     memory: memory.partial().optional(),
     throughput: throughput.partial().optional(),
     density: density.partial().optional(),
+    wake: wake.partial().optional(),
   })
   .prefault({});
 
@@ -231,6 +249,7 @@ export const QUICK_DEFAULTS = {
   memory: { samples: 1 },
   throughput: { durationS: 3, repetitions: 1 },
   density: { target: 20 },
+  wake: { trials: 3, idleMs: 200 },
 } as const;
 
 /** The config with the quick profile's overrides applied to the suites. */

@@ -28,6 +28,7 @@ const SAMPLES_PER_CELL: Record<SuiteName, { setting: string; count: (c: Config) 
   memory: { setting: 'suite.memory.samples', count: (c) => c.suite.memory.samples },
   throughput: { setting: 'suite.throughput.repetitions', count: (c) => c.suite.throughput.repetitions },
   density: null,
+  wake: { setting: 'suite.wake.trials', count: (c) => c.suite.wake.trials },
 };
 
 /** Every gated metric of every cell the run will measure (a Unikraft cell only where an image is configured). */

@@ -6,6 +6,7 @@ const PRIMARY: Record<Cell['suite'], string[]> = {
   memory: ['idle_pss_bytes', 'idle_rss_bytes'],
   throughput: ['requests_per_s', 'transactions_per_s', 'ops_per_s'],
   density: ['density_count'],
+  wake: ['wake_ms'],
 };
 
 /** Medians shown after the primary metric, where measured. */
@@ -14,6 +15,7 @@ const SECONDARY: Record<Cell['suite'], string[]> = {
   memory: ['idle_rss_bytes', 'min_memory_mib'],
   throughput: ['latency_p50_us', 'latency_p99_us', 'load_pss_bytes'],
   density: ['pss_per_instance_bytes', 'start_ms'],
+  wake: ['cold_start_ms', 'to_zero_ms', 'zero_pss_bytes', 'snapshot_bytes', 'woken_pss_bytes', 'proxy_added_ms'],
 };
 
 /** Put before a value that is a lower bound of what the system does (a client-bound throughput). */
@@ -51,8 +53,9 @@ function secondaryLine(cell: Cell, primary: Metric): string {
     .filter((name) => name !== primary.name)
     .flatMap((name) => cell.metrics.filter((m) => m.name === name && m.stats))
     .map((m) => `${m.name.replace(/_(ms|us|bytes|mib)$/, '')} ${formatValue(m.stats!.median, m.unit)}`);
-  const stop = (cell.extra as { stopReasonText?: unknown } | undefined)?.stopReasonText;
-  if (typeof stop === 'string') parts.push(`stopped: ${stop}`);
+  const extra = cell.extra as { stopReasonText?: unknown; state?: unknown } | undefined;
+  if (typeof extra?.stopReasonText === 'string') parts.push(`stopped: ${extra.stopReasonText}`);
+  if (typeof extra?.state === 'string') parts.push(`state ${extra.state}`);
   return parts.length ? `  (${parts.join(', ')})` : '';
 }
 
@@ -77,7 +80,7 @@ export function formatSummary(results: Results): string {
           : `${metric.name}: ${formatMetric(metric)}${secondaryLine(cell, metric)}` +
             (cell.status !== 'ok' && cell.reason ? `  — ${cell.reason}` : '');
       const accel = cell.label.standIn ? `${cell.label.accelerator.kind} (stand-in)` : cell.label.accelerator.kind;
-      rows.push([cell.workload, cell.runner, accel, cell.status, value]);
+      rows.push([cell.workload, cell.variant ? `${cell.runner} · ${cell.variant}` : cell.runner, accel, cell.status, value]);
     }
     lines.push('', `== ${suite}`, ...pad(rows));
   }
