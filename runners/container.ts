@@ -155,13 +155,19 @@ class ContainerInstance implements Instance {
    */
   async snapshot(): Promise<Snapshot> {
     try {
-      await docker.modem.dial({
-        path: `/containers/${this.container.id}/checkpoints?`,
-        method: 'POST',
-        options: { CheckpointID: 'isobench-wake', Exit: true },
-        statusCodes: { 201: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
-        abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
-      });
+      // dockerode has no checkpoint call: the engine API directly.
+      await new Promise((resolve, reject) =>
+        docker.modem.dial(
+          {
+            path: `/containers/${this.container.id}/checkpoints?`,
+            method: 'POST',
+            options: { CheckpointID: 'isobench-wake', Exit: true },
+            statusCodes: { 201: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
+            abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
+          },
+          (error, data) => (error ? reject(error) : resolve(data)),
+        ),
+      );
     } catch (error) {
       const e = error as { json?: { message?: string }; message: string };
       throw new StrategyUnavailable(`Docker's checkpoint API refused: ${e.json?.message ?? e.message}`);
