@@ -135,13 +135,14 @@ export async function runBench(opts: RunOptions): Promise<number> {
   // Why the run ended early: an Interrupted (signal), an uncaught error, or an error of the run itself.
   let failure: unknown;
   const totalCells = config.suites.length * config.workloads.length * runnerNames.length;
+  let cellsBegun = 0;
   try {
     for (const suiteName of config.suites) {
       for (const workloadName of config.workloads) {
         const workload = WORKLOADS[workloadName];
         for (const runnerName of runnerNames) {
           if (interruptions.signal.aborted) break;
-          progress.cell(results.cells.length + 1, totalCells);
+          progress.cell(++cellsBegun, totalCells);
           const runner = runners.get(runnerName);
           results.cells.push(...[await measureCell(suiteName, workload, runnerName, runner)].flat());
           await writeResults(folder, results);
