@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunnerName } from '../../core/config.ts';
 import { allocatePort, releasePort } from '../../core/ports.ts';
 import { processCpuUs } from '../../core/proccpu.ts';
@@ -10,6 +11,8 @@ import { QmpClient } from './qmp.ts';
 import { continueLoadedGuest, saveGuest } from './snapshot.ts';
 
 const QMP_TIMEOUT_MS = 10_000;
+/** How long a QEMU whose load failed gets to exit and say why. */
+const EXIT_GRACE_MS = 2_000;
 
 /** A guest under QEMU, whichever runner booted it; it owns its QEMU and its forwarded host port. */
 export class QemuInstance implements Instance {
@@ -96,7 +99,8 @@ export class QemuInstance implements Instance {
       instance.phases.ready = performance.now() - requested;
       return instance;
     } catch (error) {
-      const ended = !qemu.running();
+      // A QEMU that cannot load the stream drops the QMP connection as it exits: its exit is the story.
+      const ended = await Promise.race([qemu.exited.then(() => true), sleep(EXIT_GRACE_MS, false)]);
       await instance.stop();
       if (signal?.aborted) throw signal.reason;
       const own = qemu.stderr().trim().split('\n').find((line) => line !== '' && !line.includes('warning:'));

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
+import { postgresClient } from '../../fixtures/probes.ts';
 import type { ProbeSpec } from '../../fixtures/workloads.ts';
 import type { Endpoint } from '../../runners/types.ts';
 import { parseHttpResponse } from '../load/http.ts';
@@ -125,16 +126,7 @@ async function withPg<T>(
   timeoutMs: number,
   use: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  const client = new pg.Client({
-    host: endpoint.host,
-    port: endpoint.port,
-    user: spec.user,
-    database: spec.database,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-    application_name: 'isobench-wake',
-  });
-  client.on('error', () => {});
+  const client = postgresClient(spec, endpoint, timeoutMs, 'isobench-wake');
   try {
     await client.connect();
     return await use(client);

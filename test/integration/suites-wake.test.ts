@@ -1,21 +1,18 @@
 import { readdir, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, type ConfigInput } from '../../core/config.ts';
+import { parseConfig, type WakeStrategy } from '../../core/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
 import { runDir } from '../../core/rundir.ts';
-import { vmInitrd } from '../../fixtures/initramfs.ts';
-import { debianCloudKernel } from '../../fixtures/kernel.ts';
-import { buildRootfs } from '../../fixtures/rootfs.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { createContainerRunner } from '../../runners/container.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
 import { TrialFailure, type Runner } from '../../runners/types.ts';
-import { createUnikraftRunner } from '../../runners/unikraft.ts';
 import { WakeProxy } from '../../suites/wake/proxy.ts';
 import { exchange, stateCheck } from '../../suites/wake/state.ts';
 import { wakeSuite } from '../../suites/wake/suite.ts';
 import type { Cell } from '../../core/results.ts';
+import { STAND_IN, standInRunner } from './stand-in.ts';
 import { cacheDir, childProcesses, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 
 // Real Docker and real QEMU (TCG here). Few trials: these check what each strategy does (state kept or lost, memory
@@ -24,7 +21,7 @@ const LONG = 900_000;
 const httpHello = WORKLOADS['http-hello'];
 const { redis } = WORKLOADS;
 
-const wakeConfig = (trials: number, extra: ConfigInput = {}) => quickConfig({ ...extra, quick: { wake: { trials, idleMs: 0 } } });
+const wakeConfig = (trials: number, strategies?: WakeStrategy[]) => quickConfig({ quick: { wake: { trials, idleMs: 0, ...(strategies && { strategies }) } } });
 
 async function snapshotFiles(): Promise<string[]> {
   return (await readdir(runDir())).filter((f) => f.endsWith('.snapshot'));
@@ -198,7 +195,7 @@ describe('wake on Linux VMs (QEMU)', () => {
     'Ctrl-C during a wake: the cell is partial and no QEMU, container or snapshot file is left',
     async () => {
       const controller = new AbortController();
-      const config = wakeConfig(3, { suite: { wake: { strategies: ['snapshot'] } } });
+      const config = wakeConfig(3, ['snapshot']);
       // The restore's QEMU is the one started with -incoming: abort as soon as it exists, mid-wake.
       let sawRestore = false;
       const watch = (async () => {
@@ -223,19 +220,9 @@ describe('wake on Linux VMs (QEMU)', () => {
 });
 
 describe('wake through the unikraft runner (stand-in kernel, not Unikraft)', () => {
-  const STAND_IN = 'Debian cloud kernel with the linux-vm initramfs';
   let runner: Runner;
   beforeAll(async () => {
-    const kernel = await debianCloudKernel(cacheDir);
-    const built = await buildRootfs(httpHello, { cacheDir });
-    const initrd = await vmInitrd({ built, workload: httpHello, kernel, machine: 'pc', cacheDir });
-    const image = { kernel: kernel.kernel, initrd: initrd.path, libParams: ['console=ttyS0', 'quiet', 'panic=-1'], memoryMiB: 192, standIn: STAND_IN };
-    runner = createUnikraftRunner({
-      cacheDir,
-      accelerator: await decideAccelerator('auto', cacheDir),
-      config: parseConfig({ runners: { unikraft: { images: { 'http-hello': image } } } }).runners.unikraft,
-    });
-    await runner.prepare(httpHello);
+    runner = await standInRunner();
   }, LONG);
 
   it(
@@ -251,4 +238,3 @@ describe('wake through the unikraft runner (stand-in kernel, not Unikraft)', () 
     LONG,
   );
 });
-
