@@ -240,7 +240,20 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
 export function parseConfig(raw: unknown, source = 'bench.config.ts'): Config {
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, source));
-  return parsed.data;
+  return { ...parsed.data, quick: writtenQuick(parsed.data.quick, (raw as { quick?: Record<string, object> } | undefined)?.quick) };
+}
+
+/**
+ * Of the parsed `quick` section, the keys the config wrote: parsing fills in every suite key's default, and those
+ * would override the suite's own settings (and the quick profile's) under --quick.
+ */
+function writtenQuick(parsed: Config['quick'], written: Record<string, object> | undefined): Config['quick'] {
+  const quick: Record<string, Record<string, unknown>> = {};
+  for (const [suite, settings] of Object.entries(parsed)) {
+    const keys = Object.keys(written?.[suite] ?? {});
+    quick[suite] = Object.fromEntries(Object.entries(settings as Record<string, unknown>).filter(([key]) => keys.includes(key)));
+  }
+  return quick as Config['quick'];
 }
 
 /** What `--quick` changes when the config's own `quick` section does not say otherwise. */
