@@ -2,7 +2,7 @@ import { readdir, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type WakeStrategy } from '../../core/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
-import { runDir } from '../../core/rundir.ts';
+import { removeRunDir, runDir } from '../../core/rundir.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { createContainerRunner } from '../../runners/container.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm.ts';
@@ -71,6 +71,8 @@ function expectPauseAndRestart(cells: Record<string, Cell>, w: Workload, trials:
 
 afterAll(async () => {
   await stopAll();
+  // Checked empty by every test: the run folder of this process goes with it, as `npm run bench` removes its own.
+  removeRunDir();
 });
 
 describe('wake on containers', () => {
