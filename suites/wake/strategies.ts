@@ -34,13 +34,16 @@ export interface Strategy {
 
 const nothingOnDisk = async () => {};
 
+/** The not-run reason of a strategy whose platform lacks the ability. */
+const cannot = (ctx: ZeroContext, what: string) => new StrategyUnavailable(`the ${ctx.runner.name} runner cannot ${what} an instance`);
+
 const pause: Strategy = {
   name: 'pause',
   note:
     'pause: a container is frozen by the cgroup freezer (docker pause/unpause), a QEMU guest stopped by QMP stop/cont; ' +
     'its memory stays held (memory at zero is what the frozen instance still holds)',
   async toZero(instance, ctx) {
-    if (!instance.pause || !instance.resume) throw new StrategyUnavailable(`the ${ctx.runner.name} runner cannot pause an instance`);
+    if (!instance.pause || !instance.resume) throw cannot(ctx, 'pause');
     await instance.pause();
     return {
       memory: () => instance.memory(),
@@ -59,7 +62,7 @@ const snapshot: Strategy = {
     'snapshot: the whole instance is written to a file and ended (QEMU: QMP stop and migrate to the file, quit; a new ' +
     'QEMU loads it with -incoming and QMP cont; containers: CRIU through Docker checkpoints); memory at zero is 0, the file is snapshot_bytes',
   async toZero(instance, ctx) {
-    if (!instance.snapshot) throw new StrategyUnavailable(`the ${ctx.runner.name} runner cannot snapshot an instance`);
+    if (!instance.snapshot) throw cannot(ctx, 'snapshot');
     const discard = () => rm(ctx.snapshotFile, { force: true });
     try {
       const saved = await instance.snapshot(ctx.snapshotFile, ctx.signal);
