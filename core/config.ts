@@ -4,7 +4,7 @@ import { defaultGateMetrics, metricByKey, METRIC_KEYS } from './metrics.ts';
 export const RUNNER_NAMES = ['container', 'linux-vm', 'unikraft'] as const;
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 
-export const SUITE_NAMES = ['cold-start', 'memory', 'throughput', 'density'] as const;
+export const SUITE_NAMES = ['cold-start', 'memory', 'throughput', 'density', 'wake'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export const WORKLOAD_NAMES = ['http-hello', 'nginx', 'redis', 'postgres'] as const;
@@ -116,11 +116,27 @@ const density = z.strictObject({
   concurrency: positiveInt.max(64).default(1),
 });
 
+/** How an instance goes to zero and comes back (suite `wake`); each strategy is a row of its own. */
+export const WAKE_STRATEGIES = ['pause', 'snapshot', 'restart'] as const;
+export type WakeStrategy = (typeof WAKE_STRATEGIES)[number];
+
+const wake = z.strictObject({
+  /** Cycles per strategy, each on a fresh instance: start, write state, idle, to zero, wake through the proxy. */
+  trials: positiveInt.default(10),
+  strategies: z.array(z.enum(WAKE_STRATEGIES)).nonempty().default([...WAKE_STRATEGIES]),
+  /** Time the instance sits idle, ready and written to, before it is scaled to zero. */
+  idleMs: nonNegativeInt.default(1_000),
+  readyTimeoutMs: positiveInt.default(60_000),
+  /** From the client's connect to the whole reply, wake included. */
+  wakeTimeoutMs: positiveInt.default(60_000),
+});
+
 const suitesSchema = z.strictObject({
   'cold-start': coldStart.prefault({}),
   memory: memory.prefault({}),
   throughput: throughput.prefault({}),
   density: density.prefault({}),
+  wake: wake.prefault({}),
 });
 
 const gateMetric = z.strictObject({
@@ -166,6 +182,7 @@ const quickSchema = z
     memory: memory.partial().optional(),
     throughput: throughput.partial().optional(),
     density: density.partial().optional(),
+    wake: wake.partial().optional(),
   })
   .prefault({});
 
@@ -240,7 +257,20 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
 export function parseConfig(raw: unknown, source = 'bench.config.ts'): Config {
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, source));
-  return parsed.data;
+  return { ...parsed.data, quick: writtenQuick(parsed.data.quick, (raw as { quick?: Record<string, object> } | undefined)?.quick) };
+}
+
+/**
+ * Of the parsed `quick` section, the keys the config wrote: parsing fills in every suite key's default, and those
+ * would override the suite's own settings (and the quick profile's) under --quick.
+ */
+function writtenQuick(parsed: Config['quick'], written: Record<string, object> | undefined): Config['quick'] {
+  const quick: Record<string, Record<string, unknown>> = {};
+  for (const [suite, settings] of Object.entries(parsed)) {
+    const keys = Object.keys(written?.[suite] ?? {});
+    quick[suite] = Object.fromEntries(Object.entries(settings as Record<string, unknown>).filter(([key]) => keys.includes(key)));
+  }
+  return quick as Config['quick'];
 }
 
 /** What `--quick` changes when the config's own `quick` section does not say otherwise. */
@@ -249,6 +279,7 @@ export const QUICK_DEFAULTS = {
   memory: { samples: 1 },
   throughput: { durationS: 3, repetitions: 1 },
   density: { target: 20 },
+  wake: { trials: 3, idleMs: 200 },
 } as const;
 
 /** The config with the quick profile's overrides applied to the suites. */

@@ -19,8 +19,14 @@ interface PlannedRow {
   suite: SuiteName;
   workload: string;
   runner: RunnerName;
+  /** The cell's variant where the suite has them (a wake strategy). */
+  variant?: string;
   threshold: number;
 }
+
+/** The variants a suite measures as cells of their own, per workload and runner. */
+const variantsOf = (suite: SuiteName, config: Config): (string | undefined)[] =>
+  suite === 'wake' ? config.suite.wake.strategies : [undefined];
 
 /** Where a suite's samples per cell are set, and how many the config asks for; null where the run decides (density). */
 const SAMPLES_PER_CELL: Record<SuiteName, { setting: string; count: (c: Config) => number } | null> = {
@@ -28,6 +34,7 @@ const SAMPLES_PER_CELL: Record<SuiteName, { setting: string; count: (c: Config) 
   memory: { setting: 'suite.memory.samples', count: (c) => c.suite.memory.samples },
   throughput: { setting: 'suite.throughput.repetitions', count: (c) => c.suite.throughput.repetitions },
   density: null,
+  wake: { setting: 'suite.wake.trials', count: (c) => c.suite.wake.trials },
 };
 
 /** Every gated metric of every cell the run will measure (a Unikraft cell only where an image is configured). */
@@ -38,12 +45,12 @@ function plannedRows(config: Config, runners: readonly RunnerName[]): PlannedRow
     return config.workloads.flatMap((workload) =>
       runners
         .filter((runner) => runner !== 'unikraft' || config.runners.unikraft.images[workload])
-        .map((runner) => ({ key, suite, workload, runner, threshold: gate.threshold })),
+        .flatMap((runner) => variantsOf(suite, config).map((variant) => ({ key, suite, workload, runner, variant, threshold: gate.threshold }))),
     );
   });
 }
 
-const where = (r: PlannedRow) => `${r.key} ${r.workload} on ${r.runner}`;
+const where = (r: PlannedRow) => `${r.key} ${r.workload} on ${r.runner}${r.variant ? ` (${r.variant})` : ''}`;
 
 /** Smallest n in [from, 1000] for which `works(n)`, or null. */
 function smallest(from: number, works: (n: number) => boolean): number | null {
@@ -56,7 +63,7 @@ export function checkTrialsGate(config: Config, runners: readonly RunnerName[], 
   const { alpha, minSamples } = config.gates;
   const rows = plannedRows(config, runners).flatMap((row) => {
     const samples = baseline.cells
-      .find((c) => c.suite === row.suite && c.workload === row.workload && c.runner === row.runner)
+      .find((c) => c.suite === row.suite && c.workload === row.workload && c.runner === row.runner && c.variant === row.variant)
       ?.metrics.find((m) => m.name === row.key.slice(row.key.indexOf('.') + 1))?.samples;
     const per = SAMPLES_PER_CELL[row.suite];
     return samples?.length && per ? [{ ...row, samples, n: per.count(config), setting: per.setting }] : [];

@@ -1,7 +1,7 @@
 import type { Cell, Results } from './results.ts';
 import { summarize } from './stats.ts';
 
-const cellKey = (c: Cell) => `${c.suite}\0${c.workload}\0${c.runner}`;
+const cellKey = (c: Cell) => `${c.suite}\0${c.workload}\0${c.runner}\0${c.variant ?? ''}`;
 
 /** One cell from the same cell of several runs: trials appended in run order, every metric recomputed from them. */
 function mergeCells(cells: Cell[]): Cell {

@@ -81,6 +81,8 @@ export const cellSchema = z.object({
   suite: z.enum(SUITE_NAMES),
   workload: z.string(),
   runner: z.enum(RUNNER_NAMES),
+  /** A suite's own variant of the cell, measured as a row of its own (the wake suite's strategy). */
+  variant: z.string().optional(),
   status: z.enum(['ok', 'failed', 'not-run', 'partial']),
   /** Why a cell is not-run/failed/partial, and for not-run how to make it run. */
   reason: z.string().optional(),

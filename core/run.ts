@@ -135,16 +135,16 @@ export async function runBench(opts: RunOptions): Promise<number> {
   // Why the run ended early: an Interrupted (signal), an uncaught error, or an error of the run itself.
   let failure: unknown;
   const totalCells = config.suites.length * config.workloads.length * runnerNames.length;
+  let cellsBegun = 0;
   try {
     for (const suiteName of config.suites) {
       for (const workloadName of config.workloads) {
         const workload = WORKLOADS[workloadName];
         for (const runnerName of runnerNames) {
           if (interruptions.signal.aborted) break;
-          progress.cell(results.cells.length + 1, totalCells);
+          progress.cell(++cellsBegun, totalCells);
           const runner = runners.get(runnerName);
-          const cell = await measureCell(suiteName, workload, runnerName, runner);
-          results.cells.push(cell);
+          results.cells.push(...[await measureCell(suiteName, workload, runnerName, runner)].flat());
           await writeResults(folder, results);
         }
       }
@@ -185,7 +185,7 @@ export async function runBench(opts: RunOptions): Promise<number> {
   if (baseline) return gateResults(baseline, results, config.gates, folder);
   return ExitCode.Ok;
 
-  async function measureCell(suiteName: SuiteName, workload: Workload, name: RunnerName, runner?: Runner): Promise<Cell> {
+  async function measureCell(suiteName: SuiteName, workload: Workload, name: RunnerName, runner?: Runner): Promise<Cell | Cell[]> {
     if (!runner) return notRunCell(suiteName, workload, undefined, name, host.runnerProblems[name]!);
     const availability = await runner.availability(workload);
     if (!availability.ok) return notRunCell(suiteName, workload, runner, name, `${availability.reason}; ${availability.fix}`);

@@ -37,8 +37,9 @@ function secondaryLine(cell: Cell, primary: Metric): string {
     .filter((name) => name !== primary.name)
     .flatMap((name) => cell.metrics.filter((m) => m.name === name && m.stats))
     .map((m) => `${m.name.replace(/_(ms|us|bytes|mib)$/, '')} ${formatValue(m.stats!.median, m.unit)}`);
-  const stop = (cell.extra as { stopReasonText?: unknown } | undefined)?.stopReasonText;
-  if (typeof stop === 'string') parts.push(`stopped: ${stop}`);
+  const extra = cell.extra as { stopReasonText?: unknown; state?: unknown } | undefined;
+  if (typeof extra?.stopReasonText === 'string') parts.push(`stopped: ${extra.stopReasonText}`);
+  if (typeof extra?.state === 'string') parts.push(`state ${extra.state}`);
   return parts.length ? `  (${parts.join(', ')})` : '';
 }
 
@@ -63,7 +64,7 @@ export function formatSummary(results: Results): string {
           : `${metric.name}: ${formatMetric(metric)}${secondaryLine(cell, metric)}` +
             (cell.status !== 'ok' && cell.reason ? `  — ${cell.reason}` : '');
       const accel = cell.label.standIn ? `${cell.label.accelerator.kind} (stand-in)` : cell.label.accelerator.kind;
-      rows.push([cell.workload, cell.runner, accel, cell.status, value]);
+      rows.push([cell.workload, cell.variant ? `${cell.runner} · ${cell.variant}` : cell.runner, accel, cell.status, value]);
     }
     lines.push('', `== ${suite}`, ...pad(rows));
   }

@@ -3,6 +3,7 @@ import type { RunnerName, SuiteName } from '../core/config.ts';
 import { headlineMetrics, metricLabel, PHASES } from '../core/metrics.ts';
 import { phaseRank, type Lane, type MetricView } from './lanes.ts';
 import type { WorkloadView } from './model.ts';
+import { COLD_START_METRIC, WAKE_METRIC } from './wake-ratios.ts';
 
 /** A median with its interval, drawn over a strip of samples (x in data units) or over a bar (by dataset/index). */
 export type Mark =
@@ -350,6 +351,25 @@ function densityCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
   return charts.filter((c): c is ChartSpec => c !== null);
 }
 
+/** Each strategy's wake beside the cold start of the same trials' fresh instances. */
+function wakeBars(id: string, workload: WorkloadView): ChartSpec | null {
+  const lanes = workload.lanes.filter((l) => metricOf(l, WAKE_METRIC));
+  return bars(
+    {
+      id,
+      title: 'wake beside cold start, per strategy',
+      caption: `${WHISKERS} Wake: from the client's connect through the front proxy to the first reply byte; cold start: the same trials' fresh instances to ready.`,
+      table: { kind: 'metrics', metrics: [WAKE_METRIC, COLD_START_METRIC, 'zero_pss_bytes', 'snapshot_bytes', 'proxy_added_ms', 'state_kept'] },
+    },
+    lanes,
+    [
+      { label: 'wake', value: (l) => barOf(metricOf(l, WAKE_METRIC), 1) },
+      { label: 'cold start', value: (l) => barOf(metricOf(l, COLD_START_METRIC), 1) },
+    ],
+    'ms',
+  );
+}
+
 /** The charts of one workload of a suite; metrics without a known chart are in the tables only. */
 export function workloadCharts(suite: SuiteName, workload: WorkloadView, prefix: string): ChartSpec[] {
   switch (suite) {
@@ -363,6 +383,8 @@ export function workloadCharts(suite: SuiteName, workload: WorkloadView, prefix:
       return throughputCharts(prefix, workload);
     case 'density':
       return densityCharts(prefix, workload);
+    case 'wake':
+      return [wakeBars(`${prefix}-wake`, workload)].filter((c): c is ChartSpec => c !== null);
   }
 }
 

@@ -31,6 +31,8 @@ export interface GateRow {
   metric: string;
   workload: string;
   runner: RunnerName;
+  /** The cell's variant (a wake strategy), where its suite has them. */
+  variant?: string;
   direction: 'lower' | 'higher';
   threshold: number;
   unit: string;
@@ -151,7 +153,7 @@ function side(runs: readonly Results[], driftExposed: boolean): GateSide {
   return { label: describeSources([r])[0]!.label, runId: runs.map((x) => x.runId).join('+'), commit: r.environment.harness.commit, accelerator: r.environment.accelerator.kind, driftExposed };
 }
 
-const cellKey = (c: Pick<Cell, 'workload' | 'runner'>) => `${c.workload}|${c.runner}`;
+const cellKey = (c: Pick<Cell, 'workload' | 'runner' | 'variant'>) => `${c.workload}|${c.runner}${c.variant ? `|${c.variant}` : ''}`;
 
 /** The samples of one metric of one cell in every run of a side, run by run (empty where a run lacks them). */
 type PerRun = number[][];
@@ -331,6 +333,7 @@ function compare(
         metric,
         workload: base.workload,
         runner: base.runner,
+        ...(base.variant && { variant: base.variant }),
         direction: gate.direction,
         threshold: gate.threshold,
         unit: bm?.unit ?? cm?.unit ?? '',

@@ -13,7 +13,7 @@ export interface CsvReports {
 type Row = Record<string, string | number | boolean | null | undefined>;
 
 const LABEL_COLUMNS = [
-  'source', 'testbed', 'hostname', 'commit', 'run_id', 'quick', 'suite', 'workload', 'runner', 'cell_status',
+  'source', 'testbed', 'hostname', 'commit', 'run_id', 'quick', 'suite', 'workload', 'runner', 'variant', 'cell_status',
   'cell_reason', 'accelerator', 'machine', 'vcpus', 'guest_memory_mib', 'rootfs_hash', 'stand_in',
 ] as const;
 
@@ -29,6 +29,7 @@ function labelColumns(source: SourceView, cell: Cell): Record<(typeof LABEL_COLU
     suite: cell.suite,
     workload: cell.workload,
     runner: cell.runner,
+    variant: cell.variant,
     cell_status: cell.status,
     cell_reason: cell.reason,
     accelerator: cell.label.accelerator.kind,

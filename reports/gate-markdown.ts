@@ -23,7 +23,7 @@ function row(r: GateRow): string[] {
   return [
     r.key,
     r.workload,
-    r.runner,
+    r.variant ? `${r.runner} · ${r.variant}` : r.runner,
     `${r.direction} is better, ±${(r.threshold * 100).toFixed(0)}%`,
     value(r.baseline),
     value(r.current),

@@ -25,6 +25,10 @@ const SUITE_TITLES: Record<SuiteName, [string, string]> = {
   'cold-start': ['Cold start', 'From asking for an instance to its workload answering the readiness probe; each trial starts one instance and stops it.'],
   memory: ['Memory', 'Host-side memory of an idle instance (RSS and PSS as the host accounts them), and the smallest guest memory the workload still started in.'],
   throughput: ['Throughput', 'A load generator on the host over loopback; each repetition is one sample.'],
+  wake: [
+    'Scale to zero and wake',
+    "Each trial starts a fresh instance, writes state, scales it to zero by one strategy, and wakes it with a client's connection through isobench's front proxy; wake beside the trial's own cold start.",
+  ],
   density: ['Density', 'Instances started one after another until the target or a limit; start latency and memory as the count grows.'],
 };
 
@@ -147,23 +151,27 @@ function notMeasured(lanes: readonly Lane[]): string {
 }
 
 /** Ratios of the charted metrics in view; those of the other metrics one click away. */
+function ratioTable(ratios: readonly RatioView[]): string {
+  return table(
+    ['metric', 'better', 'factor', 'interval', 'than', 'reading'],
+    ratios.map((r) => [
+      r.metric,
+      r.better,
+      { num: formatFactor(r.factor) },
+      { num: r.interval ? `${formatFactor(r.interval.low)} – ${formatFactor(r.interval.high)} @${formatLevel(r.interval.level)}` : '—' },
+      r.worse,
+      r.text,
+    ]),
+  );
+}
+
 function ratioTables(workload: WorkloadView, charted: ReadonlySet<string>): string {
-  if (!workload.ratios.length) return '';
-  const ratioTable = (ratios: readonly RatioView[]) =>
-    table(
-      ['metric', 'better', 'factor', 'interval', 'than', 'reading'],
-      ratios.map((r) => [
-        r.metric,
-        r.better,
-        { num: formatFactor(r.factor) },
-        { num: r.interval ? `${formatFactor(r.interval.low)} – ${formatFactor(r.interval.high)} @${formatLevel(r.interval.level)}` : '—' },
-        r.worse,
-        r.text,
-      ]),
-    );
+  const wake = workload.wakeRatios.length ? `<h4>Wake vs cold start</h4>${ratioTable(workload.wakeRatios)}` : '';
+  if (!workload.ratios.length) return wake;
   const main = workload.ratios.filter((r) => charted.has(r.metric));
   const rest = workload.ratios.filter((r) => !charted.has(r.metric));
   return (
+    wake +
     `<h4>Between runners</h4>` +
     (main.length ? ratioTable(main) : '') +
     (rest.length ? `<details><summary>${rest.length} more ratios, of the other metrics</summary>${ratioTable(rest)}</details>` : '')

@@ -60,7 +60,8 @@ export function renderMarkdownFromModel(model: ReportModel): string {
     const ratios = suite.workloads.flatMap((w) =>
       w.ratios.filter((r) => picked(w.workload).includes(r.metric)).map((r) => `- ${w.workload}: ${r.text}`),
     );
-    if (ratios.length) out.push('', ...ratios);
+    const wake = suite.workloads.flatMap((w) => w.wakeRatios.map((r) => `- ${w.workload}: ${r.text}`));
+    if (ratios.length || wake.length) out.push('', ...wake, ...ratios);
     const others = rows(suite, (w, lane) => lane.metrics.map((m) => m.name).filter((m) => !picked(w).includes(m))).filter(
       (r) => r[4], // rows of lanes without any other metric are already in the table above
     );

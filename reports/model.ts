@@ -2,6 +2,7 @@ import { RUNNER_NAMES, SUITE_NAMES, WORKLOAD_NAMES, type SuiteName } from '../co
 import type { Results } from '../core/results.ts';
 import { buildLane, type Lane } from './lanes.ts';
 import { laneRatios, type RatioOptions, type RatioView } from './ratios.ts';
+import { wakeVsColdStart } from './wake-ratios.ts';
 import { describeSources, sourceNotices, type Notice, type SourceView } from './sources.ts';
 
 export interface WorkloadView {
@@ -12,6 +13,8 @@ export interface WorkloadView {
   metricNames: string[];
   /** Between the runners of each source. */
   ratios: RatioView[];
+  /** Wake suite: each lane's wake against its own cold start. */
+  wakeRatios: RatioView[];
 }
 
 export interface SuiteView {
@@ -52,8 +55,10 @@ export function buildReportModel(results: readonly Results[], options: ModelOpti
     seed: options.seed ?? REPORT_SEED,
   };
   const sources = describeSources(results);
-  const laneName = (runner: string, source: number) =>
-    sources.length > 1 ? `${runner} · ${sources[source]!.label}` : runner;
+  const laneName = (cell: { runner: string; variant?: string }, source: number) => {
+    const name = cell.variant ? `${cell.runner} · ${cell.variant}` : cell.runner;
+    return sources.length > 1 ? `${name} · ${sources[source]!.label}` : name;
+  };
 
   const suites: SuiteView[] = [];
   for (const suite of SUITE_NAMES) {
@@ -66,12 +71,13 @@ export function buildReportModel(results: readonly Results[], options: ModelOpti
       const lanes = cells
         .filter((c) => c.cell.workload === workload)
         .sort((a, b) => a.source - b.source || orderOf(RUNNER_NAMES, a.cell.runner) - orderOf(RUNNER_NAMES, b.cell.runner))
-        .map(({ cell, source }) => buildLane(cell, source, laneName(cell.runner, source)));
+        .map(({ cell, source }) => buildLane(cell, source, laneName(cell, source)));
       return {
         workload,
         lanes,
         metricNames: [...new Set(lanes.flatMap((l) => l.metrics.map((m) => m.name)))],
         ratios: laneRatios(suite, lanes, ratioOptions),
+        wakeRatios: suite === 'wake' ? wakeVsColdStart(lanes, ratioOptions) : [],
       };
     });
     suites.push({ suite, workloads });

@@ -11,7 +11,19 @@ import { containerCpuUs } from './container-cpu.ts';
 import { containerMemory } from './container-memory.ts';
 import { docker, dockerAvailability } from './docker.ts';
 import { createHostScan } from './host-scan.ts';
-import { TrialFailure, type Endpoint, type HostScan, type Instance, type MemorySample, type Phases, type ServerCpu, type Runner, type StartOptions } from './types.ts';
+import {
+  StrategyUnavailable,
+  TrialFailure,
+  type Endpoint,
+  type HostScan,
+  type Instance,
+  type MemorySample,
+  type Phases,
+  type ServerCpu,
+  type Runner,
+  type Snapshot,
+  type StartOptions,
+} from './types.ts';
 
 /** Container logs kept for `logs()`: the tail is what explains a failure. */
 const LOG_KEEP_BYTES = 64 * 1024;
@@ -126,6 +138,42 @@ class ContainerInstance implements Instance {
     const proxy = await this.proxyPid;
     const proxyUs = proxy === undefined ? undefined : await processCpuUs(proxy).catch(() => undefined);
     return { totalUs, ...(proxyUs === undefined ? {} : { parts: { dockerProxyUs: proxyUs } }) };
+  }
+
+  /** The cgroup freezer (`docker pause`): every process of the container stops where it is. */
+  async pause(): Promise<void> {
+    await this.container.pause({ abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS) });
+  }
+
+  async resume(): Promise<void> {
+    await this.container.unpause({ abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS) });
+  }
+
+  /**
+   * CRIU through Docker's checkpoint API, which dockerd offers in experimental mode only. Where it refuses, the
+   * strategy cannot run here: dockerd's (or CRIU's) own message says why.
+   */
+  async snapshot(): Promise<Snapshot> {
+    try {
+      // dockerode has no checkpoint call: the engine API directly.
+      await new Promise((resolve, reject) =>
+        docker.modem.dial(
+          {
+            path: `/containers/${this.container.id}/checkpoints?`,
+            method: 'POST',
+            options: { CheckpointID: 'isobench-wake', Exit: true },
+            statusCodes: { 201: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
+            abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
+          },
+          (error, data) => (error ? reject(error) : resolve(data)),
+        ),
+      );
+    } catch (error) {
+      const e = error as { json?: { message?: string }; message: string };
+      throw new StrategyUnavailable(`Docker's checkpoint API refused: ${e.json?.message ?? e.message}`);
+    }
+    // Restoring (start with a checkpoint) is never reached on a host whose dockerd has no CRIU: not written untried.
+    throw new StrategyUnavailable('Docker checkpointed the container, but restoring a checkpoint is not implemented by isobench');
   }
 
   /** Whether the container is gone within `timeoutMs` (Docker's wait for the `removed` condition). */

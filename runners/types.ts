@@ -71,6 +71,28 @@ export interface Instance {
   /** False once the instance died or was stopped. */
   alive(): Promise<boolean>;
   stop(): Promise<void>;
+  /** Freezes the instance where it is (its memory stays held); `resume` lets it run on. Absent where it cannot. */
+  pause?(): Promise<void>;
+  resume?(): Promise<void>;
+  /**
+   * Writes the instance's whole state to `file` (which the caller removes) and ends the instance; the snapshot
+   * restores a new one. Throws StrategyUnavailable where the platform cannot do it on this host.
+   */
+  snapshot?(file: string, signal?: AbortSignal): Promise<Snapshot>;
+}
+
+/** An instance saved to disk, holding no memory until it is restored. */
+export interface Snapshot {
+  file: string;
+  /** Bytes on disk. */
+  bytes: number;
+  /** A new instance from the file, running and answering on its own endpoint; stopped again on `signal`. */
+  restore(signal?: AbortSignal): Promise<Instance>;
+}
+
+/** A way of scaling to zero that this platform cannot do on this host: its cell is not run, with this reason. */
+export class StrategyUnavailable extends Error {
+  override name = 'StrategyUnavailable';
 }
 
 /** CPU time the server side of an instance has used since it started, in µs. */

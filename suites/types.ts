@@ -31,5 +31,6 @@ export interface SuiteContext {
  */
 export interface Suite {
   readonly name: SuiteName;
-  run(ctx: SuiteContext): Promise<Cell>;
+  /** One cell, or one per variant of the suite's own (the wake suite's strategies). */
+  run(ctx: SuiteContext): Promise<Cell | Cell[]>;
 }

@@ -44,6 +44,10 @@ describe('config validation', () => {
     expect(quick.suite['cold-start'].trials).toBe(4);
     expect(quick.suite.throughput.durationS).toBe(QUICK_DEFAULTS.throughput.durationS);
     expect(quick.suite.density.target).toBe(QUICK_DEFAULTS.density.target);
+    // Only what the quick section says overrides: not the defaults of the keys it left out.
+    const own = applyQuick(parseConfig({ suite: { 'cold-start': { readyTimeoutMs: 120_000 }, wake: { strategies: ['snapshot'] } }, quick: { 'cold-start': { trials: 4 }, wake: { trials: 2 } } }));
+    expect(own.suite['cold-start'].readyTimeoutMs).toBe(120_000);
+    expect(own.suite.wake).toMatchObject({ trials: 2, strategies: ['snapshot'], idleMs: QUICK_DEFAULTS.wake.idleMs });
   });
 });
 
@@ -55,6 +59,7 @@ describe('gated metrics (core/metrics.ts)', () => {
       'throughput.requests_per_s': { direction: 'higher', threshold: 0.1 },
       'throughput.transactions_per_s': { direction: 'higher', threshold: 0.1 },
       'throughput.ops_per_s': { direction: 'higher', threshold: 0.1 },
+      'wake.wake_ms': { direction: 'lower', threshold: 0.1 },
     });
     const gates = parseConfig({ gates: { metrics: { 'density.density_count': { threshold: 0.2 } } } }).gates.metrics;
     expect(gates).toEqual({ 'density.density_count': { direction: 'higher', threshold: 0.2 } });

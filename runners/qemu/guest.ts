@@ -82,7 +82,11 @@ export async function startGuest(guest: Guest, options: StartOptions): Promise<Q
   }
 
   const phases: Phases = { requested: 0, spawned: qemu.spawnedAt - requested };
-  const instance = new QemuInstance(guest.runner, qemu, w.name, endpoint, phases, guest.qemu.memoryMiB * 1024 * 1024);
+  const instance = new QemuInstance(guest.runner, qemu, w.name, endpoint, phases, {
+    ...guest.qemu,
+    name: `${guest.runner}-${w.name}`,
+    guestPort: guest.guestPort,
+  });
   const watching = new AbortController();
   const boot: Boot = { qemu, instance, requested, remaining, signal: signal ? AbortSignal.any([signal, watching.signal]) : watching.signal };
   const failed = watchConsole(qemu, guest.failure, watching.signal);

@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { track } from '../../core/lifecycle.ts';
@@ -26,6 +28,8 @@ export interface QemuProcess {
   readonly exited: Promise<QemuExit>;
   /** e.g. "linux-vm-nginx (qemu pid 1234)" */
   readonly description: string;
+  /** Its QMP socket; one client at a time. */
+  readonly qmpSocket: string;
   /** True until QEMU exited. */
   running(): boolean;
   /** What QEMU itself wrote to stderr (its own errors, not the guest's). */
@@ -40,6 +44,11 @@ export interface LaunchOptions {
   signal?: AbortSignal;
   /** How long QEMU gets to quit through QMP before it is killed. */
   graceMs?: number;
+  /**
+   * A migration stream file to load instead of booting (`-incoming` on the file as fd 3, with `-S`): the guest
+   * stays stopped until QMP `cont`.
+   */
+  incoming?: string;
 }
 
 /** Unix socket paths are limited to 108 bytes; the run folder is short, the name part is kept short too. */
@@ -61,15 +70,23 @@ export function describeExit(exit: QemuExit): string {
  * from that moment on). Guest-specific waiting (console markers, probes) is the caller's.
  */
 export async function launchQemu(spec: QemuSpec & LaunchOptions): Promise<QemuProcess> {
-  const { signal, graceMs = 2_000, ...qemuSpec } = spec;
+  const { signal, graceMs = 2_000, incoming, ...qemuSpec } = spec;
   const binary = await qemuBinary();
   signal?.throwIfAborted();
   const base = runFileBase(spec.name);
   const qmpSocket = `${base}.qmp`;
   const pidFile = `${base}.pid`;
   const args = qemuArgs(qemuSpec, { qmpSocket, pidFile, sandbox: binary.sandbox });
+  if (incoming) args.push('-incoming', 'fd:3', '-S');
 
-  const child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const incomingFd = incoming ? openSync(incoming, 'r') : undefined;
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe', incomingFd ?? 'ignore'] }) as ChildProcessByStdio<null, Readable, Readable>;
+  } finally {
+    // QEMU has its own copy of the descriptor.
+    if (incomingFd !== undefined) closeSync(incomingFd);
+  }
   const spawnedAt = performance.now();
   // Kept for the lifetime of the child: an 'error' event without a listener would crash the harness.
   const failed = new Promise<Error>((resolve) => child.on('error', resolve));
@@ -119,6 +136,7 @@ export async function launchQemu(spec: QemuSpec & LaunchOptions): Promise<QemuPr
     console: consoleLog,
     exited,
     description,
+    qmpSocket,
     running: () => child.exitCode === null && child.signalCode === null,
     stderr: () => stderr,
     memory: () => processMemory(pid),

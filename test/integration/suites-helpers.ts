@@ -36,13 +36,13 @@ export async function runSuite(
   workload: Workload,
   config = quickConfig(),
   signal = new AbortController().signal,
-): Promise<{ cell: Cell; progress: string[] }> {
+): Promise<{ cell: Cell; cells: Cell[]; progress: string[] }> {
   const progress = recordingProgress();
   const ctx: SuiteContext = { config, runner, workload, signal, progress };
-  const cell = await suite.run(ctx);
-  // The cell must be exactly what results.json accepts.
-  expect(() => cellSchema.parse(cell)).not.toThrow();
-  return { cell, progress: progress.lines };
+  const cells = [await suite.run(ctx)].flat();
+  // Each cell must be exactly what results.json accepts.
+  for (const cell of cells) expect(() => cellSchema.parse(cell)).not.toThrow();
+  return { cell: cells[0]!, cells, progress: progress.lines };
 }
 
 export function metric(cell: Cell, name: string) {

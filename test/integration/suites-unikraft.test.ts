@@ -1,42 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
-import { vmInitrd } from '../../fixtures/initramfs.ts';
-import { debianCloudKernel } from '../../fixtures/kernel.ts';
-import { buildRootfs } from '../../fixtures/rootfs.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
-import { decideAccelerator } from '../../runners/qemu/accel.ts';
 import type { Runner } from '../../runners/types.ts';
-import { createUnikraftRunner } from '../../runners/unikraft.ts';
 import { memorySuite } from '../../suites/memory.ts';
 import { throughputSuite } from '../../suites/throughput.ts';
-import { cacheDir, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
+import { STAND_IN, standInRunner } from './stand-in.ts';
+import { expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 
-// No Unikraft image can be built or fetched on this testbed: a Linux kernel with the linux-vm initramfs goes through
-// the unikraft runner instead, labelled as a stand-in. This checks the suites with that runner (guest memory passed
-// through, the label carried into the cell), not Unikraft.
-const STAND_IN = 'Debian cloud kernel with the linux-vm initramfs';
+// The suites with the unikraft runner and a stand-in kernel (stand-in.ts): guest memory passed through, the label
+// carried into the cell; not Unikraft.
 const httpHello = WORKLOADS['http-hello'];
 const LONG = 600_000;
 let runner: Runner;
 
 beforeAll(async () => {
-  const kernel = await debianCloudKernel(cacheDir);
-  const built = await buildRootfs(httpHello, { cacheDir });
-  const initrd = await vmInitrd({ built, workload: httpHello, kernel, machine: 'pc', cacheDir });
-  const image = {
-    kernel: kernel.kernel,
-    initrd: initrd.path,
-    libParams: ['console=ttyS0', 'quiet', 'panic=-1'],
-    memoryMiB: 192,
-    standIn: STAND_IN,
-  };
-  runner = createUnikraftRunner({
-    cacheDir,
-    accelerator: await decideAccelerator('auto', cacheDir),
-    config: parseConfig({ runners: { unikraft: { images: { 'http-hello': image } } } }).runners.unikraft,
-  });
-  await runner.prepare(httpHello);
+  runner = await standInRunner();
 }, LONG);
 
 afterAll(async () => {

@@ -1,0 +1,90 @@
+import { rm } from 'node:fs/promises';
+import type { WakeStrategy } from '../../core/config.ts';
+import type { Workload } from '../../fixtures/workloads.ts';
+import { StrategyUnavailable, type Instance, type MemorySample, type Runner } from '../../runners/types.ts';
+
+/** An instance at zero: what it still holds, and how it comes back. */
+export interface AtZero {
+  /** Host memory of what remains running; null when nothing does. */
+  memory(): Promise<MemorySample | null>;
+  /** Bytes on disk of the snapshot, for a strategy that writes one. */
+  snapshotBytes?: number;
+  /** Brings the instance back: the same one or a new one, answering on its endpoint. */
+  wake(signal: AbortSignal): Promise<Instance>;
+  /** Removes what going to zero left on disk; idempotent. */
+  discard(): Promise<void>;
+}
+
+export interface ZeroContext {
+  runner: Runner;
+  workload: Workload;
+  readyTimeoutMs: number;
+  /** Where a snapshot goes (under the run folder); the strategy's `discard` removes it. */
+  snapshotFile: string;
+  /** Aborted when the trial ends: whatever a wake started is stopped with it. */
+  signal: AbortSignal;
+}
+
+export interface Strategy {
+  name: WakeStrategy;
+  /** What "at zero" means with it, for the cell's notes. */
+  note: string;
+  toZero(instance: Instance, ctx: ZeroContext): Promise<AtZero>;
+}
+
+const nothingOnDisk = async () => {};
+
+/** The not-run reason of a strategy whose platform lacks the ability. */
+const cannot = (ctx: ZeroContext, what: string) => new StrategyUnavailable(`the ${ctx.runner.name} runner cannot ${what} an instance`);
+
+const pause: Strategy = {
+  name: 'pause',
+  note:
+    'pause: a container is frozen by the cgroup freezer (docker pause/unpause), a QEMU guest stopped by QMP stop/cont; ' +
+    'its memory stays held (memory at zero is what the frozen instance still holds)',
+  async toZero(instance, ctx) {
+    if (!instance.pause || !instance.resume) throw cannot(ctx, 'pause');
+    await instance.pause();
+    return {
+      memory: () => instance.memory(),
+      wake: async () => {
+        await instance.resume!();
+        return instance;
+      },
+      discard: nothingOnDisk,
+    };
+  },
+};
+
+const snapshot: Strategy = {
+  name: 'snapshot',
+  note:
+    'snapshot: the whole instance is written to a file and ended (QEMU: QMP stop and migrate to the file, quit; a new ' +
+    'QEMU loads it with -incoming and QMP cont; containers: CRIU through Docker checkpoints); memory at zero is 0, the file is snapshot_bytes',
+  async toZero(instance, ctx) {
+    if (!instance.snapshot) throw cannot(ctx, 'snapshot');
+    const discard = () => rm(ctx.snapshotFile, { force: true });
+    try {
+      const saved = await instance.snapshot(ctx.snapshotFile, ctx.signal);
+      return { memory: async () => null, snapshotBytes: saved.bytes, wake: (signal) => saved.restore(signal), discard };
+    } catch (error) {
+      await discard();
+      throw error;
+    }
+  },
+};
+
+const restart: Strategy = {
+  name: 'restart',
+  note: 'restart: the instance is stopped and a new one started on the wake (state in memory is lost); memory at zero is 0',
+  async toZero(instance, ctx) {
+    await instance.stop();
+    return {
+      memory: async () => null,
+      wake: (signal) => ctx.runner.start(ctx.workload, { readyTimeoutMs: ctx.readyTimeoutMs, signal }),
+      discard: nothingOnDisk,
+    };
+  },
+};
+
+export const STRATEGIES: Record<WakeStrategy, Strategy> = { pause, snapshot, restart };
