@@ -234,9 +234,9 @@ describe('stand-in: Debian cloud kernel + the linux-vm initramfs through the uni
   });
 
   it('fails a start that cannot become ready with the reason and the console tail, leaving no QEMU', async () => {
-    // Nothing listens on guest port 9: the probe can never succeed.
+    // Nothing listens on guest port 9: the probe can never succeed. The firmware's lines are on the console by then.
     const runner = runnerWith({ 'http-hello': { ...image, guestPort: 9 } });
-    const failure = await runner.start(httpHello, { readyTimeoutMs: 15_000 }).then(
+    const failure = await runner.start(httpHello, { readyTimeoutMs: 6_000 }).then(
       () => undefined,
       (error: unknown) => error,
     );
