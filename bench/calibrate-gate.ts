@@ -10,10 +10,10 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../core/config.ts';
 import { readResults } from '../core/results-io.ts';
 import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from '../core/results.ts';
-import { median, summarize } from '../core/stats.ts';
+import { median, summarize } from '../stats/descriptive.ts';
 import { AB_DEFAULT_ROUNDS, AB_DEFAULT_TRIALS } from '../core/ab.ts';
 import { compareResults, compareRounds, type GateReport } from '../reports/compare.ts';
-import { mulberry32 } from '../reports/prng.ts';
+import { mulberry32 } from '../stats/prng.ts';
 import { formatPercent } from '../reports/format.ts';
 import { markdownTable } from '../reports/markdown.ts';
 

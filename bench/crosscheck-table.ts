@@ -1,5 +1,5 @@
 import type { Cell, Results } from '../core/results.ts';
-import { median } from '../core/stats.ts';
+import { median } from '../stats/descriptive.ts';
 import { formatValue } from '../core/summary.ts';
 import { REFERENCE_TOLERANCE } from '../suites/load/verdict.ts';
 

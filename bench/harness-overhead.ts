@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { allocatePort, releasePort } from '../core/ports.ts';
-import { quantileSorted } from '../core/stats.ts';
+import { quantileSorted } from '../stats/descriptive.ts';
 import { READINESS_NOTE, waitReady } from '../fixtures/probes.ts';
 import type { ProbeSpec } from '../fixtures/workloads.ts';
 import type { Endpoint } from '../runners/types.ts';

@@ -8,7 +8,7 @@ import type { Config, RunnerName, SuiteName } from './config.ts';
 import type { Results } from './results.ts';
 import { formatPercent } from '../reports/format.ts';
 import { GateRefusedError } from '../reports/compare.ts';
-import { logSpread, minimalDetectableEffect, smallestRoundsP, smallestTrialsP } from '../reports/power.ts';
+import { logSpread, minimalDetectableEffect, smallestRoundsP, smallestTrialsP } from '../stats/power.ts';
 
 export interface GateDesignCheck {
   warnings: string[];

@@ -1,5 +1,5 @@
 import type { Cell, Results } from './results.ts';
-import { summarize } from './stats.ts';
+import { summarize } from '../stats/descriptive.ts';
 
 const cellKey = (c: Cell) => `${c.suite}\0${c.workload}\0${c.runner}\0${c.variant ?? ''}`;
 

@@ -1,13 +1,13 @@
 import { SUITE_NAMES, type Config, type RunnerName, type SuiteName } from '../core/config.ts';
 import { mergeRuns } from '../core/merge.ts';
 import type { Cell, Results } from '../core/results.ts';
-import { median } from '../core/stats.ts';
-import { DEFAULT_RESAMPLES, bootstrapMedian, bootstrapRatioOfMedians } from './bootstrap.ts';
-import { holmAdjust } from './holm.ts';
-import { mannWhitneyU } from './mann-whitney.ts';
-import { minimalDetectableEffect, pooledLogSd, standardDeviation } from './power.ts';
-import { seedFor } from './prng.ts';
-import { signedRankTest } from './signed-rank.ts';
+import { median } from '../stats/descriptive.ts';
+import { DEFAULT_RESAMPLES, bootstrapMedian, bootstrapRatioOfMedians } from '../stats/bootstrap.ts';
+import { holmAdjust } from '../stats/holm.ts';
+import { mannWhitneyU } from '../stats/mann-whitney.ts';
+import { minimalDetectableEffect, pooledLogSd, standardDeviation } from '../stats/power.ts';
+import { seedFor } from '../stats/prng.ts';
+import { signedRankTest } from '../stats/signed-rank.ts';
 import { describeSources, testbedName } from './sources.ts';
 import { formatLevel, formatP, formatPercent } from './format.ts';
 

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Cell, Results } from '../core/results.ts';
-import { summarize } from '../core/stats.ts';
+import { summarize } from '../stats/descriptive.ts';
 import { describeSources, type SourceView } from './sources.ts';
 
 export interface CsvReports {

@@ -1,7 +1,7 @@
 import type { RunnerName } from '../core/config.ts';
 import { PHASES } from '../core/metrics.ts';
 import type { Cell, Label, Stats, Trial } from '../core/results.ts';
-import { median, summarize } from '../core/stats.ts';
+import { median, summarize } from '../stats/descriptive.ts';
 
 /** A metric of one cell, its statistics recomputed from the raw samples (the samples are the truth). */
 export interface MetricView {

@@ -1,9 +1,9 @@
 import type { SuiteName } from '../core/config.ts';
 import { metricDef } from '../core/metrics.ts';
-import { bootstrapRatioOfMedians } from './bootstrap.ts';
+import { bootstrapRatioOfMedians } from '../stats/bootstrap.ts';
 import { formatLevel } from './format.ts';
 import type { Lane, MetricView } from './lanes.ts';
-import { seedFor } from './prng.ts';
+import { seedFor } from '../stats/prng.ts';
 
 /** How many times one lane beats another on a metric, with a bootstrap interval of that factor. */
 export interface RatioView {

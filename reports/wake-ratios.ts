@@ -1,7 +1,7 @@
-import { bootstrapRatioOfMedians } from './bootstrap.ts';
+import { bootstrapRatioOfMedians } from '../stats/bootstrap.ts';
 import { formatLevel } from './format.ts';
 import type { Lane } from './lanes.ts';
-import { seedFor } from './prng.ts';
+import { seedFor } from '../stats/prng.ts';
 import { formatFactor, MIN_SAMPLES_FOR_INTERVAL, type RatioOptions, type RatioView } from './ratios.ts';
 
 /** The two metrics of a wake cell compared: both measured in every trial, the cold start on the trial's fresh instance. */

@@ -1,6 +1,6 @@
 import type { MetricSpec } from '../core/metrics.ts';
 import type { Cell, Label, Metric, Trial } from '../core/results.ts';
-import { summarize } from '../core/stats.ts';
+import { summarize } from '../stats/descriptive.ts';
 import { READINESS_NOTE } from '../fixtures/probes.ts';
 import type { SuiteContext } from './types.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeRuns } from '../core/merge.ts';
 import { resultsSchema, type Cell, type Results } from '../core/results.ts';
-import { summarize } from '../core/stats.ts';
+import { summarize } from '../stats/descriptive.ts';
 
 function run(runId: string, samples: number[]): Results {
   const cell: Cell = {

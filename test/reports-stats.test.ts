@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapMedian, bootstrapRatioOfMedians } from '../reports/bootstrap.ts';
-import { holmAdjust } from '../reports/holm.ts';
-import { mannWhitneyU } from '../reports/mann-whitney.ts';
-import { normalUpperQuantile, normalUpperTail } from '../reports/normal.ts';
-import { minimalDetectableEffect, pooledLogSd, smallestRoundsP, smallestTrialsP } from '../reports/power.ts';
-import { signedRankTest } from '../reports/signed-rank.ts';
-import { mulberry32, seedFor } from '../reports/prng.ts';
+import { bootstrapMedian, bootstrapRatioOfMedians } from '../stats/bootstrap.ts';
+import { holmAdjust } from '../stats/holm.ts';
+import { mannWhitneyU } from '../stats/mann-whitney.ts';
+import { normalUpperQuantile, normalUpperTail } from '../stats/normal.ts';
+import { minimalDetectableEffect, pooledLogSd, smallestRoundsP, smallestTrialsP } from '../stats/power.ts';
+import { signedRankTest } from '../stats/signed-rank.ts';
+import { mulberry32, seedFor } from '../stats/prng.ts';
 
 /** Brute force over every split of the pooled values, counting U by pairs (no ranks): an independent check. */
 function bruteForceP(x: number[], y: number[]): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianInterval, quantileSorted, summarize } from '../core/stats.ts';
+import { medianInterval, quantileSorted, summarize } from '../stats/descriptive.ts';
 
 describe('summarize', () => {
   it('gives the textbook statistics of a small sample', () => {

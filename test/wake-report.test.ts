@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config.ts';
 import type { Cell, Results } from '../core/results.ts';
-import { summarize } from '../core/stats.ts';
+import { summarize } from '../stats/descriptive.ts';
 import { compareResults } from '../reports/compare.ts';
 import { renderCsv } from '../reports/csv.ts';
 import { renderMarkdown } from '../reports/markdown.ts';

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WakeStrategy } from '../../core/config.ts';
 import type { Cell, Trial } from '../../core/results.ts';
 import { runDir } from '../../core/rundir.ts';
-import { median } from '../../core/stats.ts';
+import { median } from '../../stats/descriptive.ts';
 import { metricSpec, type MetricSpec } from '../../core/metrics.ts';
 import { StrategyUnavailable, type Endpoint, type Instance, type MemorySample } from '../../runners/types.ts';
 import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from '../cell.ts';

@@ -6,8 +6,8 @@
 import type { RunnerName, SuiteName } from '../../core/config.ts';
 import { metricSpec, PHASES } from '../../core/metrics.ts';
 import { RESULTS_SCHEMA_VERSION, type Cell, type Label, type Metric, type Results, type Trial } from '../../core/results.ts';
-import { summarize } from '../../core/stats.ts';
-import { mulberry32 } from '../../reports/prng.ts';
+import { summarize } from '../../stats/descriptive.ts';
+import { mulberry32 } from '../../stats/prng.ts';
 
 export interface FixtureOptions {
   seed?: number;

@@ -1,4 +1,4 @@
-import { quantileSorted } from '../core/stats.ts';
+import { quantileSorted } from './descriptive.ts';
 import { mulberry32 } from './prng.ts';
 
 /** Ratio of two medians with a percentile-bootstrap interval. */
