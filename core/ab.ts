@@ -20,8 +20,8 @@ const git = promisify(execFile);
 /**
  * Rounds and cold-start trials per round of `isobench ab` by default. The round is the unit of analysis (the
  * host's level moves between runs, so trials of one run are not independent samples of the build): many short
- * rounds beat few long ones. 12 rounds let the signed-rank test reach p = 2/4096, significant after Holm over up
- * to 20 comparisons at α = 0.01.
+ * rounds beat few long ones. 12 rounds let the one-sided signed-rank test reach p = 1/4096, significant after
+ * Holm over up to 40 comparisons at α = 0.01.
  */
 export const AB_DEFAULT_ROUNDS = 12;
 export const AB_DEFAULT_TRIALS = 3;

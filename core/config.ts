@@ -172,6 +172,13 @@ const gatesSchema = z.strictObject({
   /** Family-wise significance level; corrected for the number of metrics compared. */
   alpha: z.number().positive().max(0.2).default(0.01),
   minSamples: z.number().int().min(2).default(8),
+  /**
+   * How far a run's level moves between runs of one build on this testbed (log-scale standard deviation, ≈ a CV):
+   * `gate` and `run --gate` compare two runs made at different times, and a level difference of this spread is not
+   * taken for a change. `npm run calibrate-gate -- A.json B.json C.json` (runs of one build) measures it. `ab`
+   * needs none: its rounds alternate, and the level cancels within each.
+   */
+  runToRun: z.number().min(0).max(1).default(0.05),
   metrics: gateMetrics.default(defaultGateMetrics),
 });
 

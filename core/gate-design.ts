@@ -61,6 +61,7 @@ function smallest(from: number, works: (n: number) => boolean): number | null {
 /** `run --baseline FILE --gate`: each trial one sample, against the baseline's own trials and spread. */
 export function checkTrialsGate(config: Config, runners: readonly RunnerName[], baseline: Results): GateDesignCheck {
   const { alpha, minSamples } = config.gates;
+  const drift = Math.SQRT2 * config.gates.runToRun;
   const rows = plannedRows(config, runners).flatMap((row) => {
     const samples = baseline.cells
       .find((c) => c.suite === row.suite && c.workload === row.workload && c.runner === row.runner && c.variant === row.variant)
@@ -87,6 +88,7 @@ export function checkTrialsGate(config: Config, runners: readonly RunnerName[], 
     );
   }
   const warnings: string[] = [];
+  const driftLimited: { row: PlannedRow; best: number }[] = [];
   for (const r of rows) {
     if (!judged.includes(r)) {
       warnings.push(`${where(r)}: ${r.samples.length} baseline against ${r.n} planned samples, fewer than gates.minSamples = ${minSamples}: it will not be judged`);
@@ -98,9 +100,12 @@ export function checkTrialsGate(config: Config, runners: readonly RunnerName[], 
     }
     const sd = logSpread(r.samples);
     if (sd === null) continue;
-    const mdeAt = (nb: number, n: number) => minimalDetectableEffect(sd * Math.sqrt(1 / nb + 1 / n), alpha / m, r.threshold);
+    const mdeAt = (nb: number, n: number) => minimalDetectableEffect(sd * Math.sqrt(1 / nb + 1 / n), alpha / m, r.threshold, drift);
     const mde = mdeAt(r.samples.length, r.n);
-    if (mde > 2 * r.threshold) {
+    const best = minimalDetectableEffect(0, alpha / m, r.threshold, drift);
+    if (best > 2 * r.threshold) {
+      driftLimited.push({ row: r, best });
+    } else if (mde > 2 * r.threshold) {
       const within = (nb: number, n: number) => mdeAt(nb, n) <= 2 * r.threshold;
       const enough = smallest(r.n + 1, (n) => within(r.samples.length, n));
       const both = smallest(r.n + 1, (n) => within(n, n));
@@ -112,6 +117,16 @@ export function checkTrialsGate(config: Config, runners: readonly RunnerName[], 
             : `no number of samples against this baseline would: ${both === null ? 'this spread is too large for any' : `${both} on both sides would`}`),
       );
     }
+  }
+  if (driftLimited.length) {
+    const best = Math.min(...driftLimited.map((d) => d.best));
+    warnings.push(
+      `${driftLimited.length} gated row${driftLimited.length === 1 ? '' : 's'} (${where(driftLimited[0]!.row)}${driftLimited.length > 1 ? ', …' : ''}) ` +
+        `detect at best +${formatPercent(best)} with 90% power however many samples, more than twice the threshold: ` +
+        `gates.runToRun = ${formatPercent(config.gates.runToRun)} says runs made at different times differ by that much in ` +
+        `level, and a stored baseline was made at another time. \`isobench ab\` alternates the builds round by round, so ` +
+        `the level cancels; or measure this testbed's spread (npm run calibrate-gate -- A.json B.json C.json, runs of one build)`,
+    );
   }
   return { warnings };
 }

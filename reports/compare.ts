@@ -5,7 +5,8 @@ import { median } from '../stats/descriptive.ts';
 import { DEFAULT_RESAMPLES, bootstrapMedian, bootstrapRatioOfMedians } from '../stats/bootstrap.ts';
 import { holmAdjust } from '../stats/holm.ts';
 import { mannWhitneyU } from '../stats/mann-whitney.ts';
-import { minimalDetectableEffect, pooledLogSd, standardDeviation } from '../stats/power.ts';
+import type { OneSidedP } from '../stats/rank-test.ts';
+import { driftTest, minimalDetectableEffect, pooledLogSd, standardDeviation } from '../stats/power.ts';
 import { seedFor } from '../stats/prng.ts';
 import { signedRankTest } from '../stats/signed-rank.ts';
 import { describeSources, testbedName } from './sources.ts';
@@ -20,6 +21,9 @@ export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'not-detected' | 
 
 /** What one sample of the test is: a trial (`gate`, `run --gate`), or a round of `isobench ab`. */
 export type GateDesign = 'trials' | 'rounds';
+
+/** Which way a one-sided test looks: towards a regression, or towards an improvement. */
+export type Direction = 'worse' | 'better';
 
 /** The equivalence test is two one-sided tests at 5%: the 90% interval of the ratio within ±threshold. */
 export const EQUIVALENCE_LEVEL = 0.9;
@@ -45,7 +49,11 @@ export interface GateRow {
   change: number | null;
   /** Bootstrap interval of that ratio at EQUIVALENCE_LEVEL: within ±threshold is "unchanged". */
   interval: { low: number; high: number; level: number } | null;
-  test: { method: 'mann-whitney' | 'signed-rank'; p: number; pAdjusted: number; minP: number } | null;
+  /**
+   * The one-sided test in the direction of the estimate (`worse`: towards a regression); `pAdjusted` is Holm's over
+   * the family of that direction. minP: the smallest one-sided p these samples can give at all.
+   */
+  test: { method: 'mann-whitney' | 'signed-rank'; alternative: Direction; p: number; pAdjusted: number; minP: number } | null;
   /** Log-scale standard deviation of one sample (≈ its CV): of the trials, or of the per-round log-ratios. */
   spread: number | null;
   /** The relative change this row detects with 90% power, at its samples, spread and share of α. */
@@ -163,10 +171,13 @@ interface Measured {
   /** Point estimate of current/baseline, kept exact: a ratio equal to 1 + threshold is not beyond it. */
   ratio: number;
   interval: { low: number; high: number; level: number };
-  test: { method: 'mann-whitney' | 'signed-rank'; p: number; minP: number };
+  /** One-sided p towards each direction, as the metric's direction defines worse. */
+  test: { method: 'mann-whitney' | 'signed-rank'; p: Record<Direction, number>; minP: number };
   spread: number | null;
   /** Standard error of the log change, from which the MDE follows once α's share is known. */
   se: number | null;
+  /** Standard deviation of the two sides' level difference that the test allowed for (0: none, or cancelled by rounds). */
+  drift: number;
 }
 
 /** One gate row as the rule sees it: its description, and its samples or why it cannot be judged. */
@@ -174,10 +185,19 @@ type RowDraft = Omit<GateRow, 'change' | 'interval' | 'test' | 'spread' | 'mde' 
   measured: Measured | { notJudged: string };
 };
 
+interface MeasureOptions {
+  higherIsWorse: boolean;
+  minSamples: number;
+  /** gates.runToRun: the log-scale spread of a run's level between runs of one build on this testbed. */
+  runToRun: number;
+  seed: number;
+  resamples: number;
+}
+
 interface Analysis {
   design: GateDesign;
   /** Measures a row; a string says why it cannot be judged. */
-  measure(baseline: PerRun, current: PerRun, minSamples: number, seed: number, resamples: number): Measured | string;
+  measure(baseline: PerRun, current: PerRun, how: MeasureOptions): Measured | string;
   /** Rounds with samples on both sides; null when each trial is a sample. */
   rounds(baseline: PerRun, current: PerRun): number | null;
 }
@@ -186,19 +206,25 @@ interface Analysis {
 const BY_TRIAL: Analysis = {
   design: 'trials',
   rounds: () => null,
-  measure(baseline, current, minSamples, seed, resamples) {
+  measure(baseline, current, { higherIsWorse, minSamples, runToRun, seed, resamples }) {
     const b = baseline.flat();
     const c = current.flat();
     if (b.length < minSamples || c.length < minSamples) return `too few samples: at least ${minSamples} trials per side are needed`;
     const boot = bootstrapRatioOfMedians(c, b, { level: EQUIVALENCE_LEVEL, resamples, seed });
     if (!boot) return 'the baseline median is not positive: no ratio to compare with the threshold';
     const spread = pooledLogSd(b, c);
+    const se = spread === null ? null : spread * Math.sqrt(1 / b.length + 1 / c.length);
+    // Two runs, each at its own level: a level difference of this spread is no change of the build.
+    const drift = Math.SQRT2 * runToRun;
+    const rank = mannWhitneyU(c, b);
+    const test = drift > 0 && se !== null ? { ...rank, ...atLeast(rank, driftTest(Math.log(boot.ratio), se, drift)) } : rank;
     return {
       ratio: boot.ratio,
       interval: { low: boot.low, high: boot.high, level: EQUIVALENCE_LEVEL },
-      test: { method: 'mann-whitney', ...pick(mannWhitneyU(c, b)) },
+      test: { method: 'mann-whitney', ...oriented(test, higherIsWorse) },
       spread,
-      se: spread === null ? null : spread * Math.sqrt(1 / b.length + 1 / c.length),
+      se,
+      drift,
     };
   },
 };
@@ -211,7 +237,7 @@ const BY_TRIAL: Analysis = {
 const BY_ROUND: Analysis = {
   design: 'rounds',
   rounds: (baseline, current) => roundLogRatios(baseline, current)?.length ?? 0,
-  measure(baseline, current, minSamples, seed, resamples) {
+  measure(baseline, current, { higherIsWorse, minSamples, seed, resamples }) {
     const ratios = roundLogRatios(baseline, current);
     if (ratios === null) return 'a median is not positive: no ratio to compare with the threshold';
     if (ratios.length < minSamples) return `too few samples: at least ${minSamples} rounds with samples on both sides are needed`;
@@ -220,14 +246,25 @@ const BY_ROUND: Analysis = {
     return {
       ratio: Math.exp(boot.median),
       interval: { low: Math.exp(boot.low), high: Math.exp(boot.high), level: EQUIVALENCE_LEVEL },
-      test: { method: 'signed-rank', ...pick(signedRankTest(ratios)) },
+      test: { method: 'signed-rank', ...oriented(signedRankTest(ratios), higherIsWorse) },
       spread,
       se: spread === null ? null : spread / Math.sqrt(ratios.length),
+      drift: 0,
     };
   },
 };
 
-const pick = ({ p, minP }: { p: number; minP: number }) => ({ p, minP });
+/** Both tests must reject: each direction's p is the larger of the two. */
+const atLeast = (a: { greater: number; less: number }, b: { greater: number; less: number }) => ({
+  greater: Math.max(a.greater, b.greater),
+  less: Math.max(a.less, b.less),
+});
+
+/** A test of current against baseline, its one-sided p-values named by what they would mean for the metric. */
+const oriented = ({ greater, less, minP }: OneSidedP, higherIsWorse: boolean) => ({
+  p: { worse: higherIsWorse ? greater : less, better: higherIsWorse ? less : greater },
+  minP,
+});
 
 /** log(median current / median baseline) of every round with samples on both sides; null if a median is not positive. */
 function roundLogRatios(baseline: PerRun, current: PerRun): number[] | null {
@@ -323,7 +360,13 @@ function compare(
       const bounded = [bm?.lowerBound && 'baseline', cm?.lowerBound && 'current'].filter(Boolean);
       const measured = bounded.length
         ? `client-bound: the ${bounded.join(' and the ')} figure is a lower bound (the load generator was the bottleneck; see its flags)`
-        : analysis.measure(b, c, gates.minSamples, seedFor(seed, `${key}|${cellKey(base)}`), resamples);
+        : analysis.measure(b, c, {
+            higherIsWorse: gate.direction === 'lower',
+            minSamples: gates.minSamples,
+            runToRun: gates.runToRun,
+            seed: seedFor(seed, `${key}|${cellKey(base)}`),
+            resamples,
+          });
       const why = (name: string, cell: Cell | undefined, n: number) =>
         !cell ? `${name}: not measured` : `${name}: ${n} trial${n === 1 ? '' : 's'}${cell.status !== 'ok' ? ` (${cell.status}${cell.reason ? `: ${cell.reason}` : ''})` : ''}`;
       const rounds = analysis.rounds(b, c);
@@ -373,7 +416,7 @@ function compare(
   return {
     verdict,
     design: analysis.design,
-    rule: gateRule(analysis.design, gates.alpha, resamples, seed, comparisons),
+    rule: gateRule(analysis.design, gates, resamples, seed, comparisons),
     alpha: gates.alpha,
     minSamples: gates.minSamples,
     resamples,
@@ -388,25 +431,35 @@ function compare(
 }
 
 /**
- * The decision rule, over every row of one gate run (the family Holm corrects over). A row:
- * - regressed (improved) when its rank test is significant after Holm's correction at family-wise α AND its point
- *   estimate of the ratio lies beyond 1 ± threshold in the worse (better) direction: a true change of exactly the
- *   threshold is therefore caught about half the time, larger ones more often (see each row's MDE);
+ * The decision rule, over every row of one gate run. A row:
+ * - regressed (improved) when its one-sided rank test towards worse (better) is significant after Holm's correction
+ *   at family-wise α over the rows AND its point estimate of the ratio lies beyond 1 ± threshold in that direction:
+ *   a true change of exactly the threshold is therefore caught about half the time, larger ones more often (see
+ *   each row's MDE). The two directions are two families, each at α: α bounds the rate of false build failures;
  * - unchanged when the 90% bootstrap interval of the ratio lies within ±threshold (two one-sided tests at 5%);
  * - not judged when it had too few samples, or samples that could never be significant (minP × comparisons ≥ α);
  * - no change detected otherwise: neither a regression nor shown unchanged, which does not fail the gate.
  */
 function judgeRows(drafts: readonly RowDraft[], alpha: number): GateRow[] {
   const tested = drafts.filter((d) => !('notJudged' in d.measured));
-  const adjusted = holmAdjust(tested.map((d) => (d.measured as Measured).test.p));
+  const family = (direction: Direction) => holmAdjust(tested.map((d) => (d.measured as Measured).test.p[direction]));
+  const adjusted = { worse: family('worse'), better: family('better') };
   const comparisons = tested.length;
   return drafts.map((draft) => {
     const { measured, ...row } = draft;
     if ('notJudged' in measured) {
       return { ...row, change: null, interval: null, test: null, spread: null, mde: null, verdict: 'not-judged', reason: measured.notJudged };
     }
-    const test = { ...measured.test, pAdjusted: adjusted[tested.indexOf(draft)]! };
-    const mde = measured.se === null ? null : minimalDetectableEffect(measured.se, alpha / comparisons, row.threshold);
+    const higher = row.direction === 'lower' ? 'worse' : 'better';
+    const alternative: Direction = measured.ratio >= 1 ? higher : higher === 'worse' ? 'better' : 'worse';
+    const test = {
+      method: measured.test.method,
+      alternative,
+      p: measured.test.p[alternative],
+      pAdjusted: adjusted[alternative][tested.indexOf(draft)]!,
+      minP: measured.test.minP,
+    };
+    const mde = measured.se === null ? null : minimalDetectableEffect(measured.se, alpha / comparisons, row.threshold, measured.drift);
     const judged = { ...row, change: measured.ratio - 1, interval: measured.interval, test, spread: measured.spread, mde };
     return { ...judged, ...decide(judged, measured.ratio, alpha, comparisons) };
   });
@@ -417,15 +470,14 @@ function decide(row: Omit<GateRow, 'verdict' | 'reason'>, ratio: number, alpha: 
   const { low, high, level } = row.interval!;
   const test = row.test!;
   const t = row.threshold;
-  const worse = row.direction === 'lower' ? ratio > 1 + t : ratio < 1 - t;
-  const better = row.direction === 'lower' ? ratio < 1 - t : ratio > 1 + t;
+  const beyond = ratio > 1 ? ratio > 1 + t : ratio < 1 - t;
   const significant = test.pAdjusted < alpha;
   const band = `±${(t * 100).toFixed(0)}%`;
-  const p = `Holm-adjusted p = ${formatP(test.pAdjusted)} ${significant ? '<' : '≥'} α = ${alpha}`;
+  const p = `one-sided towards ${test.alternative}, Holm-adjusted p = ${formatP(test.pAdjusted)} ${significant ? '<' : '≥'} α = ${alpha}`;
   const ci = `${formatLevel(level)} interval ${pct(low - 1)} … ${pct(high - 1)}`;
-  if (significant && (worse || better)) {
+  if (significant && beyond) {
     return {
-      verdict: worse ? 'regressed' : 'improved',
+      verdict: test.alternative === 'worse' ? 'regressed' : 'improved',
       reason: `${pct(row.change!)} is beyond the ${band} threshold and significant (${p})`,
     };
   }
@@ -446,17 +498,25 @@ function decide(row: Omit<GateRow, 'verdict' | 'reason'>, ratio: number, alpha: 
   };
 }
 
-export function gateRule(design: GateDesign, alpha: number, resamples: number, seed: number, comparisons: number): string {
+export function gateRule(design: GateDesign, gates: Pick<Config['gates'], 'alpha' | 'runToRun'>, resamples: number, seed: number, comparisons: number): string {
+  const { alpha, runToRun } = gates;
   const unit =
     design === 'trials'
-      ? `Each trial is one sample: the two-sided Mann-Whitney U test on the trials (exact up to 50 in all), and the ` +
-        `ratio of medians current/baseline as the estimate`
-      : `Each round is one sample: the log-ratio of the medians B/A within the round; the two-sided Wilcoxon ` +
-        `signed-rank test on those, and the median of the per-round ratios as the estimate`;
+      ? `Each trial is one sample: the one-sided Mann-Whitney U tests on the trials (exact up to 50 in all), and the ` +
+        `ratio of medians current/baseline as the estimate` +
+        (runToRun > 0
+          ? `; the two runs were made at different times, so each run's level may differ by gates.runToRun = ` +
+            `${formatPercent(runToRun)} (log-scale SD): a change is significant only if the normal test of the median ` +
+            `change against that level difference is too`
+          : `; gates.runToRun = 0: the two runs are taken to share one level, and any shift of the host between them reads as a change`)
+      : `Each round is one sample: the log-ratio of the medians B/A within the round; the one-sided Wilcoxon ` +
+        `signed-rank tests on those, and the median of the per-round ratios as the estimate: the host's level cancels ` +
+        `within each round`;
   return (
-    `${unit}. A metric regressed (improved) when its test is significant after Holm's correction over the ` +
-    `${comparisons} comparisons at family-wise α = ${alpha} and the estimate is beyond the threshold in the worse ` +
-    `(better) direction: a change of exactly the threshold is caught about half the time. Shown unchanged: the ` +
+    `${unit}. A metric regressed (improved) when its test towards worse (better) is significant after Holm's ` +
+    `correction over the ${comparisons} comparisons at family-wise α = ${alpha} and the estimate is beyond the ` +
+    `threshold in that direction: a change of exactly the threshold is caught about half the time, and a build ` +
+    `fails falsely at most α of the time. Shown unchanged: the ` +
     `${formatLevel(EQUIVALENCE_LEVEL)} percentile-bootstrap interval (${resamples.toLocaleString('en-US')} resamples, ` +
     `seed ${seed}) of the ratio lies within ±threshold (equivalence, two one-sided tests at 5%). No regression ` +
     `detected and every row judged: pass. A row with fewer than the minimum samples, or whose samples could never ` +

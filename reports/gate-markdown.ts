@@ -29,7 +29,7 @@ function row(r: GateRow): string[] {
     value(r.current),
     r.change === null ? '—' : `${pct(r.change)}${r.rounds === null ? '' : ` (${r.rounds} rounds)`}`,
     r.interval ? `${pct(r.interval.low - 1)} … ${pct(r.interval.high - 1)} @${formatLevel(r.interval.level)}` : '—',
-    r.test ? `${formatP(r.test.p)} / ${formatP(r.test.pAdjusted)}` : '—',
+    r.test ? `${formatP(r.test.p)} / ${formatP(r.test.pAdjusted)} (${r.test.alternative})` : '—',
     r.mde === null ? '—' : `${pct(r.mde)}${r.spread === null ? '' : ` (spread ${formatPercent(r.spread)})`}`,
     VERDICT_TEXT[r.verdict],
     r.reason,
@@ -50,7 +50,7 @@ export function renderGateMarkdown(report: GateReport): string {
     '',
     markdownTable(
       ['metric', 'workload', 'runner', 'gate', 'baseline median', 'current median', 'change', 'interval of the change',
-        'p / Holm p', 'MDE (90% power)', 'verdict', 'why'],
+        'one-sided p / Holm p (towards)', 'MDE (90% power)', 'verdict', 'why'],
       rows.map(row),
     ),
     '',

@@ -1,13 +1,12 @@
-import { erfc } from './normal.ts';
+import { continuityCorrectedTail, type OneSidedP } from './rank-test.ts';
 
-/** Two-sided Mann-Whitney U (Wilcoxon rank-sum) test of two independent samples. */
-export interface MannWhitneyResult {
+/**
+ * Mann-Whitney U (Wilcoxon rank-sum) test of two independent samples, one-sided in each direction: a gate asks
+ * "did it get worse?" and, separately, "did it get better?"; a two-sided p would spend half its α on the other.
+ */
+export interface MannWhitneyResult extends OneSidedP {
   /** U of the first sample: pairs (x, y) with x > y, a tie counting one half. */
   u: number;
-  /** Two-sided p-value. */
-  p: number;
-  /** The smallest p-value these sample sizes (and ties) can give at all: above α, no test can declare a change. */
-  minP: number;
   method: 'exact' | 'normal';
 }
 
@@ -33,8 +32,8 @@ function doubledMidRanks(pooled: readonly number[]): { ranks: number[]; tieSizes
   return { ranks, tieSizes };
 }
 
-/** P(|S - E[S]| >= |observed - E[S]|) over all ways to pick the first sample's ranks from the pooled ranks. */
-function exactTest(ranks: readonly number[], n1: number, observed: number): { p: number; minP: number } {
+/** P(S >= observed) and P(S <= observed) over all ways to pick the first sample's ranks from the pooled ranks. */
+function exactTest(ranks: readonly number[], n1: number, observed: number): OneSidedP {
   const total = ranks.reduce((s, r) => s + r, 0);
   // counts[k][s]: how many k-subsets of the ranks seen so far sum to s.
   const counts = Array.from({ length: n1 + 1 }, () => new Float64Array(total + 1));
@@ -47,37 +46,36 @@ function exactTest(ranks: readonly number[], n1: number, observed: number): { p:
     }
   });
   const dist = counts[n1]!;
-  const mean = (n1 * total) / ranks.length;
-  const observedDeviation = Math.abs(observed - mean);
   let all = 0;
-  let tail = 0;
-  let maxDeviation = 0;
+  let atLeast = 0;
+  let atMost = 0;
+  let lowest = -1;
+  let highest = -1;
+  // Sums are integers: the observed one is hit exactly.
   for (let s = 0; s <= total; s++) {
     if (!dist[s]) continue;
     all += dist[s]!;
-    // Sums are integers and the mean a multiple of 1/N: compare with a margin far below that spacing.
-    if (Math.abs(s - mean) >= observedDeviation - 1e-9) tail += dist[s]!;
-    maxDeviation = Math.max(maxDeviation, Math.abs(s - mean));
+    if (s >= observed) atLeast += dist[s]!;
+    if (s <= observed) atMost += dist[s]!;
+    if (lowest < 0) lowest = s;
+    highest = s;
   }
-  let extreme = 0;
-  for (let s = 0; s <= total; s++) if (dist[s] && Math.abs(s - mean) >= maxDeviation - 1e-9) extreme += dist[s]!;
-  return { p: Math.min(1, tail / all), minP: Math.min(1, extreme / all) };
+  return { greater: atLeast / all, less: atMost / all, minP: Math.min(dist[lowest]!, dist[highest]!) / all };
 }
 
 /** Normal approximation with the tie correction of the variance and a continuity correction. */
-function normalTest(u: number, n1: number, n2: number, tieSizes: readonly number[]): { p: number; minP: number } {
+function normalTest(u: number, n1: number, n2: number, tieSizes: readonly number[]): OneSidedP {
   const n = n1 + n2;
   const ties = tieSizes.reduce((s, t) => s + (t ** 3 - t), 0);
   const variance = ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1)));
-  if (!(variance > 0)) return { p: 1, minP: 1 };
-  const sd = Math.sqrt(variance);
+  if (!(variance > 0)) return { greater: 1, less: 1, minP: 1 };
   const mean = (n1 * n2) / 2;
-  const twoSided = (deviation: number) => Math.min(1, erfc(Math.max(0, deviation - 0.5) / sd / Math.SQRT2));
-  return { p: twoSided(Math.abs(u - mean)), minP: twoSided(mean) };
+  const tail = continuityCorrectedTail(Math.sqrt(variance));
+  return { greater: tail(u - mean), less: tail(mean - u), minP: tail(mean) };
 }
 
 /**
- * Mann-Whitney U test: does one sample tend to have larger values than the other? Distribution-free, so one slow
+ * Mann-Whitney U test: does `x` tend to have larger (smaller) values than `y`? Distribution-free, so one slow
  * outlier trial cannot make a change significant by itself, unlike a t-test on means.
  */
 export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWhitneyResult {

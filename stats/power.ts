@@ -2,7 +2,7 @@
  * What a gate design can detect, from the normal approximation to the tests it uses. Pure arithmetic: the
  * calibration benchmark (`npm run calibrate-gate`) replays the gate on simulated data to check these numbers.
  */
-import { normalUpperQuantile } from './normal.ts';
+import { normalUpperQuantile, normalUpperTail } from './normal.ts';
 
 /** The power at which a minimal detectable effect is stated. */
 export const MDE_POWER = 0.9;
@@ -14,27 +14,41 @@ const MEDIAN_VARIANCE_FACTOR = Math.PI / 2;
 
 /**
  * The smallest relative change the gate's rule detects with 90% power, given `se`: the standard error, on the log
- * scale, of the mean difference (sd·√(1/n₁+1/n₂) for trials, sd/√k for k rounds). Both halves of the rule must
- * hold: the rank test significant at `alphaPerComparison` (two-sided), and the median change beyond `threshold`;
- * the larger of the two effects each needs for 90% is the answer.
+ * scale, of the mean difference (sd·√(1/n₁+1/n₂) for trials, sd/√k for k rounds), and `drift`: the standard
+ * deviation of the difference between two runs' levels (√2 × the run-to-run spread; 0 where rounds cancel it).
+ * Both halves of the rule must hold: the one-sided tests significant at `alphaPerComparison` (the rank test, and
+ * with drift also the normal test of the median change against it), and the median change beyond `threshold`;
+ * the larger of the effects each needs for 90% is the answer.
  */
-export function minimalDetectableEffect(se: number, alphaPerComparison: number, threshold: number): number {
+export function minimalDetectableEffect(se: number, alphaPerComparison: number, threshold: number, drift = 0): number {
   const zPower = normalUpperQuantile(1 - MDE_POWER);
-  const significant = (normalUpperQuantile(alphaPerComparison / 2) + zPower) * se / Math.sqrt(RANK_TEST_EFFICIENCY);
-  const beyondThreshold = Math.log1p(threshold) + zPower * se * Math.sqrt(MEDIAN_VARIANCE_FACTOR);
+  const zAlpha = normalUpperQuantile(alphaPerComparison);
+  const medianSe = Math.hypot(se * Math.sqrt(MEDIAN_VARIANCE_FACTOR), drift);
+  const significant = Math.max((zAlpha + zPower) * se / Math.sqrt(RANK_TEST_EFFICIENCY), drift > 0 ? (zAlpha + zPower) * medianSe : 0);
+  const beyondThreshold = Math.log1p(threshold) + zPower * medianSe;
   return Math.expm1(Math.max(significant, beyondThreshold));
 }
 
-/** Smallest two-sided Mann-Whitney p of n₁ against n₂ distinct values: both orderings of total separation. */
+/**
+ * One-sided p-values of a median change `logRatio` (log of current/baseline) whose sampling error is `se` (the
+ * log-ratio of medians' own, √(π/2)·sd·√(1/n₁+1/n₂)), against two runs' level difference of standard deviation
+ * `drift`: how surprising the change is if it were only the host's level moving between the runs.
+ */
+export function driftTest(logRatio: number, se: number, drift: number): { greater: number; less: number } {
+  const sd = Math.hypot(se * Math.sqrt(MEDIAN_VARIANCE_FACTOR), drift);
+  return { greater: normalUpperTail(logRatio / sd), less: normalUpperTail(-logRatio / sd) };
+}
+
+/** Smallest one-sided Mann-Whitney p of n₁ against n₂ distinct values: one side wholly above the other. */
 export function smallestTrialsP(n1: number, n2: number): number {
   let ways = 1; // C(n1 + n2, n1), built up so that it never overflows before it must
   for (let i = 1; i <= n1; i++) ways = (ways * (n2 + i)) / i;
-  return Math.min(1, 2 / ways);
+  return 1 / ways;
 }
 
-/** Smallest two-sided signed-rank p of k rounds: all k of one sign. */
+/** Smallest one-sided signed-rank p of k rounds: all k of one sign. */
 export function smallestRoundsP(rounds: number): number {
-  return Math.min(1, 2 / 2 ** rounds);
+  return 1 / 2 ** rounds;
 }
 
 /** Sample standard deviation; null for fewer than 2 values. */

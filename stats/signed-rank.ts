@@ -1,12 +1,12 @@
-import { erfc } from './normal.ts';
+import { continuityCorrectedTail, type OneSidedP } from './rank-test.ts';
 
-/** Two-sided Wilcoxon signed-rank test of one sample (differences) against a centre of 0. */
-export interface SignedRankResult {
+/**
+ * Wilcoxon signed-rank test of one sample (differences) against a centre of 0, one-sided in each direction
+ * (`greater`: the differences tend to be positive). minP: 1 / 2^k for k non-zero differences.
+ */
+export interface SignedRankResult extends OneSidedP {
   /** Sum of the ranks of |d| over the positive differences, ties at their mid-rank. */
   wPlus: number;
-  p: number;
-  /** The smallest p-value this many non-zero differences can give at all: 2 / 2^k. */
-  minP: number;
   method: 'exact' | 'normal';
   /** Differences that were exactly 0 carry no sign and are left out (Wilcoxon's convention). */
   zeros: number;
@@ -16,14 +16,14 @@ export interface SignedRankResult {
 const EXACT_MAX_K = 50;
 
 /**
- * Wilcoxon signed-rank test: are the differences centred on 0? Distribution-free: one wild round cannot make a
+ * Wilcoxon signed-rank test: do the differences tend to be positive (negative) rather than centred on 0? Distribution-free: one wild round cannot make a
  * change significant by itself, and under the null each sign is a fair coin whatever the spread of the rounds.
  */
 export function signedRankTest(differences: readonly number[]): SignedRankResult {
   const nonZero = differences.filter((d) => d !== 0);
   const zeros = differences.length - nonZero.length;
   const k = nonZero.length;
-  if (!k) return { wPlus: 0, p: 1, minP: 1, method: 'exact', zeros };
+  if (!k) return { wPlus: 0, greater: 1, less: 1, minP: 1, method: 'exact', zeros };
   const order = nonZero.map((_, i) => i).sort((a, b) => Math.abs(nonZero[a]!) - Math.abs(nonZero[b]!));
   // Doubled mid-ranks, so that a tie over ranks 3 and 4 is the integer 7.
   const ranks = new Array<number>(k);
@@ -43,14 +43,16 @@ export function signedRankTest(differences: readonly number[]): SignedRankResult
     const counts = new Float64Array(total + 1);
     counts[0] = 1;
     for (const rank of ranks) for (let s = total; s >= rank; s--) counts[s]! += counts[s - rank]!;
-    const mean = total / 2;
-    const deviation = Math.abs(doubledPlus - mean);
-    let tail = 0;
-    for (let s = 0; s <= total; s++) if (counts[s] && Math.abs(s - mean) >= deviation - 1e-9) tail += counts[s]!;
-    return { wPlus, p: Math.min(1, tail / 2 ** k), minP: Math.min(1, 2 / 2 ** k), method: 'exact', zeros };
+    let atLeast = 0;
+    let atMost = 0;
+    for (let s = 0; s <= total; s++) {
+      if (s >= doubledPlus) atLeast += counts[s]!;
+      if (s <= doubledPlus) atMost += counts[s]!;
+    }
+    return { wPlus, greater: atLeast / 2 ** k, less: atMost / 2 ** k, minP: 1 / 2 ** k, method: 'exact', zeros };
   }
   const mean = (k * (k + 1)) / 4;
   const variance = (k * (k + 1) * (2 * k + 1)) / 24 - tieSizes.reduce((s, t) => s + t ** 3 - t, 0) / 48;
-  const twoSided = (dev: number) => Math.min(1, erfc(Math.max(0, dev - 0.5) / Math.sqrt(variance) / Math.SQRT2));
-  return { wPlus, p: twoSided(Math.abs(wPlus - mean)), minP: twoSided(mean), method: 'normal', zeros };
+  const tail = continuityCorrectedTail(Math.sqrt(variance));
+  return { wPlus, greater: tail(wPlus - mean), less: tail(mean - wPlus), minP: tail(mean), method: 'normal', zeros };
 }

@@ -64,7 +64,8 @@ describe('compareResults', () => {
 
   describe('the regression rule: significant after Holm AND the estimate beyond the threshold', () => {
     const base = () => withSamples(fixtureResults({ seed: 1 }), 'cold-start', 'ready_ms', ten(98.875, 0.25)); // median 100
-    const gate = only('cold-start.ready_ms');
+    // The rule's edges, without the allowance for run-to-run drift (tested on its own below).
+    const gate = only('cold-start.ready_ms', { runToRun: 0 });
     const row = (current: number[]) =>
       compareResults(base(), withSamples(fixtureResults({ seed: 2 }), 'cold-start', 'ready_ms', current), gate).rows.find(
         (r) => r.workload === 'http-hello' && r.runner === 'container',
@@ -97,6 +98,20 @@ describe('compareResults', () => {
       expect(r.verdict).toBe('not-detected');
       expect(r.mde).toBeGreaterThan(0.2);
       expect(r.reason).toMatch(/not significant .*detects \+\d+\.\d% with 90% power/);
+    });
+
+    it('a level shift within the run-to-run spread is not a regression; one far beyond it is', () => {
+      const shifted = (factor: number, runToRun: number) =>
+        compareResults(base(), withSamples(fixtureResults({ seed: 2 }), 'cold-start', 'ready_ms', ten(98.875 * factor, 0.25 * factor)), only('cold-start.ready_ms', { runToRun })).rows.find(
+          (r) => r.workload === 'http-hello' && r.runner === 'container',
+        )!;
+      // +15% with almost no noise: the rank test alone is as significant as 10 against 10 can be.
+      expect(shifted(1.15, 0).verdict).toBe('regressed');
+      const drifting = shifted(1.15, 0.05);
+      expect(drifting.verdict).toBe('not-detected');
+      expect(drifting.test!.pAdjusted).toBeGreaterThanOrEqual(gates.alpha);
+      expect(drifting.mde!).toBeGreaterThan(shifted(1.15, 0).mde!);
+      expect(shifted(1.6, 0.05).verdict).toBe('regressed');
     });
 
     it('higher-is-better metrics regress when they fall, and improve when they rise', () => {
@@ -151,7 +166,7 @@ describe('compareResults', () => {
     const report = compareResults(fixtureResults({ seed: 1, trials: 4 }), fixtureResults({ seed: 2, trials: 4, scale: { 'cold-start.ready_ms': 1.3 } }), few);
     const row = report.rows.find((r) => r.test)!;
     expect(row.verdict).toBe('not-judged');
-    expect(row.reason).toMatch(/can never be significant: the smallest attainable p is 0\.029/);
+    expect(row.reason).toMatch(/can never be significant: the smallest attainable p is 0\.014/);
     expect(report.verdict).toBe('inconclusive');
   });
 
@@ -222,7 +237,7 @@ describe('renderGateMarkdown', () => {
 
   it('heads with the verdict and tabulates every gated metric with its MDE', () => {
     expect(md.startsWith('## isobench gate: FAIL')).toBe(true);
-    expect(md).toContain('| metric | workload | runner | gate | baseline median | current median | change | interval of the change | p / Holm p | MDE (90% power) | verdict | why |');
+    expect(md).toContain('| metric | workload | runner | gate | baseline median | current median | change | interval of the change | one-sided p / Holm p (towards) | MDE (90% power) | verdict | why |');
     const tableRows = md.split('\n').filter((l) => /^\| (cold-start|memory|throughput)\./.test(l));
     expect(tableRows).toHaveLength(report.rows.length);
     expect(tableRows[0]).toMatch(/^\| cold-start\.ready_ms \| .* \| \+\d+\.\d% \| \+\d+\.\d% … \+\d+\.\d% @90% \| .* \| \+\d+\.\d% \(spread \d+\.\d%\) \| REGRESSED \|/);

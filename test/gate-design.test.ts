@@ -10,8 +10,14 @@ const planned = (coldStart: { trials?: number } = {}, gates: Record<string, unkn
 const runners = ['container', 'linux-vm'] as const;
 
 describe('checkTrialsGate (run --gate)', () => {
-  it('accepts the default design against a baseline of as many trials', () => {
-    expect(checkTrialsGate(planned(), [...runners], fixtureResults({ seed: 1 })).warnings).toEqual([]);
+  it('accepts the default design against a baseline of as many trials where runs share one level', () => {
+    expect(checkTrialsGate(planned({}, { runToRun: 0 }), [...runners], fixtureResults({ seed: 1 })).warnings).toEqual([]);
+  });
+
+  it('says once when the run-to-run spread alone keeps every row from detecting twice its threshold, and what to do', () => {
+    const { warnings } = checkTrialsGate(planned(), [...runners], fixtureResults({ seed: 1 }));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^4 gated rows .* detect at best \+\d+\.\d% with 90% power however many samples.*gates\.runToRun = 5\.0%.*`isobench ab`/);
   });
 
   it('refuses fewer trials than minSamples, naming the trials that would work', () => {
@@ -22,14 +28,14 @@ describe('checkTrialsGate (run --gate)', () => {
   });
 
   it('refuses a design whose smallest p × comparisons ≥ α, and finds the smallest trials that beat it', () => {
-    // 3 against 3 trials: smallest p 2/20 = 0.1; 3 against 15 is the first below 0.01/4: 2/816 × 4 = 0.0098.
+    // 3 against 3 trials: smallest one-sided p 1/20 = 0.05; 3 against 12 is the first below 0.01/4: 1/455 × 4 = 0.0088.
     const few = planned({ trials: 3 }, { minSamples: 2 });
     const baseline = fixtureResults({ seed: 1, trials: 3 });
-    expect(() => checkTrialsGate(few, [...runners], baseline)).toThrow(/smallest attainable p × 4 comparisons ≥ α = 0.01\); set --trials 15/);
+    expect(() => checkTrialsGate(few, [...runners], baseline)).toThrow(/smallest attainable p × 4 comparisons ≥ α = 0.01\); set --trials 12/);
   });
 
   it('warns where the MDE is more than twice the threshold, naming trials that would bring it there', () => {
-    const { warnings } = checkTrialsGate(planned(), [...runners], fixtureResults({ seed: 1, noise: 0.25 }));
+    const { warnings } = checkTrialsGate(planned({}, { runToRun: 0 }), [...runners], fixtureResults({ seed: 1, noise: 0.25 }));
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings[0]).toMatch(/cold-start\.ready_ms http-hello on container: with 10 samples against the baseline's 10 .* more than twice its 10\.0% threshold; /);
   });
@@ -46,6 +52,8 @@ describe('checkRoundsGate (ab)', () => {
   });
 
   it('counts Unikraft cells only where an image is configured', () => {
-    expect(() => checkRoundsGate(planned(), ['container', 'unikraft'], 8)).toThrow(/over 2 gated comparisons/);
+    // 8 rounds: smallest one-sided p 1/256; × 4 comparisons ≥ 0.01, × 2 (no Unikraft image configured) below it.
+    expect(() => checkRoundsGate(planned(), [...runners], 8)).toThrow(/over 4 gated comparisons/);
+    expect(checkRoundsGate(planned(), ['container', 'unikraft'], 8).warnings).toEqual([]);
   });
 });

@@ -5,28 +5,32 @@ import { mannWhitneyU } from '../stats/mann-whitney.ts';
 import { normalUpperQuantile, normalUpperTail } from '../stats/normal.ts';
 import { minimalDetectableEffect, pooledLogSd, smallestRoundsP, smallestTrialsP } from '../stats/power.ts';
 import { signedRankTest } from '../stats/signed-rank.ts';
+import { runToRunSpread } from '../stats/run-to-run.ts';
 import { mulberry32, seedFor } from '../stats/prng.ts';
 
-/** Brute force over every split of the pooled values, counting U by pairs (no ranks): an independent check. */
-function bruteForceP(x: number[], y: number[]): number {
+/**
+ * Brute force over every split of the pooled values, counting U by pairs (no ranks): an independent check of the
+ * one-sided p-values (U at least, at most the observed one).
+ */
+function bruteForceP(x: number[], y: number[]): { greater: number; less: number } {
   const pooled = [...x, ...y];
   const uOf = (a: number[], b: number[]) => a.reduce((s, v) => s + b.reduce((t, w) => t + (v > w ? 1 : v === w ? 0.5 : 0), 0), 0);
-  const mean = (x.length * y.length) / 2;
-  const observed = Math.abs(uOf(x, y) - mean);
+  const observed = uOf(x, y);
   let all = 0;
-  let extreme = 0;
+  let atLeast = 0;
+  let atMost = 0;
   const choose = (start: number, picked: number[]) => {
     if (picked.length === x.length) {
-      const a = picked.map((i) => pooled[i]!);
-      const b = pooled.filter((_, i) => !picked.includes(i));
+      const u = uOf(picked.map((i) => pooled[i]!), pooled.filter((_, i) => !picked.includes(i)));
       all++;
-      if (Math.abs(uOf(a, b) - mean) >= observed - 1e-9) extreme++;
+      if (u >= observed - 1e-9) atLeast++;
+      if (u <= observed + 1e-9) atMost++;
       return;
     }
     for (let i = start; i < pooled.length; i++) choose(i + 1, [...picked, i]);
   };
   choose(0, []);
-  return extreme / all;
+  return { greater: atLeast / all, less: atMost / all };
 }
 
 describe('mulberry32', () => {
@@ -82,17 +86,18 @@ describe('bootstrapRatioOfMedians', () => {
 });
 
 describe('mannWhitneyU', () => {
-  it('matches the textbook exact p-values for separated samples', () => {
-    // All 3 of x below all 3 of y: 2 of the C(6,3) = 20 splits are as extreme.
-    expect(mannWhitneyU([1, 2, 3], [4, 5, 6])).toMatchObject({ u: 0, method: 'exact' });
-    expect(mannWhitneyU([1, 2, 3], [4, 5, 6]).p).toBeCloseTo(0.1, 12);
-    expect(mannWhitneyU([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]).p).toBeCloseTo(2 / 252, 12);
+  it('matches the textbook exact p-values for separated samples, one-sided each way', () => {
+    // All 3 of x below all 3 of y: 1 of the C(6,3) = 20 splits is as low; every split is at least as high.
+    expect(mannWhitneyU([1, 2, 3], [4, 5, 6])).toMatchObject({ u: 0, method: 'exact', greater: 1 });
+    expect(mannWhitneyU([1, 2, 3], [4, 5, 6]).less).toBeCloseTo(0.05, 12);
+    // R: wilcox.test(6:10, 1:5, alternative = "greater")$p.value = 1/252
+    expect(mannWhitneyU([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]).greater).toBeCloseTo(1 / 252, 12);
     expect(mannWhitneyU([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]).u).toBe(25);
   });
 
   it('tells the smallest p-value the sample sizes allow', () => {
-    expect(mannWhitneyU([1, 2, 3], [4, 5, 6]).minP).toBeCloseTo(0.1, 12);
-    expect(mannWhitneyU([1, 5, 2, 6], [3, 4, 7, 8]).minP).toBeCloseTo(2 / 70, 12);
+    expect(mannWhitneyU([1, 2, 3], [4, 5, 6]).minP).toBeCloseTo(0.05, 12);
+    expect(mannWhitneyU([1, 5, 2, 6], [3, 4, 7, 8]).minP).toBeCloseTo(1 / 70, 12);
   });
 
   it('agrees with brute-force enumeration, ties included', () => {
@@ -103,13 +108,17 @@ describe('mannWhitneyU', () => {
       // Few distinct values: many ties.
       const x = Array.from({ length: n1 }, () => Math.floor(random() * 4));
       const y = Array.from({ length: n2 }, () => Math.floor(random() * 4) + (round % 3));
-      expect(mannWhitneyU(x, y).p).toBeCloseTo(bruteForceP(x, y), 10);
+      const { greater, less } = mannWhitneyU(x, y);
+      const expected = bruteForceP(x, y);
+      expect(greater).toBeCloseTo(expected.greater, 10);
+      expect(less).toBeCloseTo(expected.less, 10);
     }
   });
 
   it('finds no difference between identical samples', () => {
-    expect(mannWhitneyU([5, 5, 5], [5, 5, 5]).p).toBe(1);
-    expect(mannWhitneyU([1, 2, 3, 4], [1, 2, 3, 4]).p).toBe(1);
+    expect(mannWhitneyU([5, 5, 5], [5, 5, 5])).toMatchObject({ greater: 1, less: 1 });
+    expect(mannWhitneyU([1, 2, 3, 4], [1, 2, 3, 4]).greater).toBeGreaterThan(0.5);
+    expect(mannWhitneyU([1, 2, 3, 4], [1, 2, 3, 4]).less).toBeGreaterThan(0.5);
   });
 
   it('uses the normal approximation for large samples, with sensible p-values', () => {
@@ -119,9 +128,11 @@ describe('mannWhitneyU', () => {
     const shifted = a.map((v) => v + 20);
     const separated = mannWhitneyU(shifted, a);
     expect(separated.method).toBe('normal');
-    expect(separated.p).toBeLessThan(1e-10);
-    expect(mannWhitneyU(a, same).p).toBeGreaterThan(0.01);
-    expect(mannWhitneyU(a, same).p).toBeLessThanOrEqual(1);
+    expect(separated.greater).toBeLessThan(1e-10);
+    expect(separated.less).toBeGreaterThan(0.99);
+    expect(mannWhitneyU(a, same).greater).toBeGreaterThan(0.005);
+    expect(mannWhitneyU(a, same).less).toBeGreaterThan(0.005);
+    expect(mannWhitneyU(a, same).greater + mannWhitneyU(a, same).less).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses an empty sample', () => {
@@ -145,8 +156,8 @@ describe('holmAdjust', () => {
   });
 });
 
-/** Brute force over all 2^k sign patterns of the observed magnitudes: an independent check of the signed-rank p. */
-function bruteForceSignedRankP(d: number[]): number {
+/** Brute force over all 2^k sign patterns of the observed magnitudes: an independent check of the one-sided p-values. */
+function bruteForceSignedRankP(d: number[]): { greater: number; less: number } {
   const x = d.filter((v) => v !== 0);
   const magnitudes = x.map(Math.abs);
   const rankOf = (v: number) => {
@@ -155,36 +166,39 @@ function bruteForceSignedRankP(d: number[]): number {
     return below + (equal + 1) / 2;
   };
   const ranks = magnitudes.map(rankOf);
-  const mean = ranks.reduce((s, r) => s + r, 0) / 2;
-  const observed = Math.abs(x.reduce((s, v, i) => s + (v > 0 ? ranks[i]! : 0), 0) - mean);
-  let extreme = 0;
+  const observed = x.reduce((s, v, i) => s + (v > 0 ? ranks[i]! : 0), 0);
+  let atLeast = 0;
+  let atMost = 0;
   for (let mask = 0; mask < 2 ** x.length; mask++) {
     const w = ranks.reduce((s, r, i) => s + (mask & (1 << i) ? r : 0), 0);
-    if (Math.abs(w - mean) >= observed - 1e-9) extreme++;
+    if (w >= observed - 1e-9) atLeast++;
+    if (w <= observed + 1e-9) atMost++;
   }
-  return extreme / 2 ** x.length;
+  return { greater: atLeast / 2 ** x.length, less: atMost / 2 ** x.length };
 }
 
 describe('signedRankTest', () => {
-  it('gives the exact two-sided p of textbook cases', () => {
-    expect(signedRankTest([1, 2, 3, 4, 5])).toMatchObject({ wPlus: 15, p: 1 / 16, minP: 1 / 16, method: 'exact' });
-    // R: wilcox.test(c(1, -2, 3, 4, 5, 6, 7, 8))$p.value = 0.02344
-    expect(signedRankTest([1, -2, 3, 4, 5, 6, 7, 8]).p).toBeCloseTo(0.0234375, 12);
+  it('gives the exact one-sided p of textbook cases', () => {
+    expect(signedRankTest([1, 2, 3, 4, 5])).toMatchObject({ wPlus: 15, greater: 1 / 32, less: 1, minP: 1 / 32, method: 'exact' });
+    // R: wilcox.test(c(1, -2, 3, 4, 5, 6, 7, 8), alternative = "greater")$p.value = 0.01172
+    expect(signedRankTest([1, -2, 3, 4, 5, 6, 7, 8]).greater).toBeCloseTo(0.01171875, 12);
   });
 
   it('agrees with brute-force enumeration, ties included, and leaves zeros out', () => {
     const random = mulberry32(3);
     for (let round = 0; round < 12; round++) {
       const d = Array.from({ length: 3 + Math.floor(random() * 8) }, () => Math.floor(random() * 7) - 2);
-      expect(signedRankTest(d).p).toBeCloseTo(bruteForceSignedRankP(d), 10);
+      const expected = bruteForceSignedRankP(d);
+      expect(signedRankTest(d).greater).toBeCloseTo(expected.greater, 10);
+      expect(signedRankTest(d).less).toBeCloseTo(expected.less, 10);
       expect(signedRankTest(d).zeros).toBe(d.filter((v) => v === 0).length);
     }
   });
 
-  it('cannot go below 2 / 2^k, and says so', () => {
-    expect(signedRankTest(Array.from({ length: 12 }, (_, i) => i + 1)).p).toBeCloseTo(2 / 4096, 15);
+  it('cannot go below 1 / 2^k, and says so', () => {
+    expect(signedRankTest(Array.from({ length: 12 }, (_, i) => i + 1)).greater).toBeCloseTo(1 / 4096, 15);
     expect(signedRankTest(Array.from({ length: 12 }, (_, i) => i + 1)).minP).toBe(smallestRoundsP(12));
-    expect(signedRankTest([0, 0, 0])).toMatchObject({ p: 1, minP: 1, zeros: 3 });
+    expect(signedRankTest([0, 0, 0])).toMatchObject({ greater: 1, less: 1, minP: 1, zeros: 3 });
   });
 });
 
@@ -199,11 +213,11 @@ describe('normal distribution', () => {
 
 describe('power arithmetic', () => {
   it('knows the smallest p of a design without ties', () => {
-    expect(smallestTrialsP(5, 5)).toBeCloseTo(2 / 252, 15);
+    expect(smallestTrialsP(5, 5)).toBeCloseTo(1 / 252, 15);
     expect(smallestTrialsP(5, 5)).toBeCloseTo(mannWhitneyU([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]).minP, 15);
-    expect(smallestTrialsP(8, 8)).toBeCloseTo(2 / 12870, 15);
-    expect(smallestTrialsP(1, 1)).toBe(1);
-    expect(smallestRoundsP(4)).toBe(1 / 8);
+    expect(smallestTrialsP(8, 8)).toBeCloseTo(1 / 12870, 15);
+    expect(smallestTrialsP(1, 1)).toBe(1 / 2);
+    expect(smallestRoundsP(4)).toBe(1 / 16);
   });
 
   it('states an MDE never below the threshold, approaching it as noise vanishes, growing with noise and comparisons', () => {
@@ -230,5 +244,25 @@ describe('bootstrapMedian', () => {
     expect(r.high).toBeGreaterThanOrEqual(r.median);
     expect(bootstrapMedian(values, { level: 0.9, seed: 4, resamples: 2000 })).toEqual(r);
     expect(bootstrapMedian([], { level: 0.9, seed: 4 })).toBeNull();
+  });
+});
+
+describe('runToRunSpread', () => {
+  const run = [100, 104, 98, 101, 103, 97, 99, 102];
+  it('is 0 for runs at one level, and the level shift beyond the trials\' noise otherwise', () => {
+    expect(runToRunSpread([run, run, run])).toBe(0);
+    // Two runs, the second e^0.2 times the first: the run means' variance is 0.2²/2, each mean's own var(logs)/8.
+    const withinVariance = (() => {
+      const logs = run.map(Math.log);
+      const m = logs.reduce((s, x) => s + x, 0) / logs.length;
+      return logs.reduce((s, x) => s + (x - m) ** 2, 0) / (logs.length - 1);
+    })();
+    expect(runToRunSpread([run, run.map((v) => v * Math.exp(0.2))])).toBeCloseTo(Math.sqrt(0.2 ** 2 / 2 - withinVariance / 8), 12);
+  });
+
+  it('needs two runs of at least two positive samples', () => {
+    expect(runToRunSpread([run])).toBeNull();
+    expect(runToRunSpread([run, [5]])).toBeNull();
+    expect(runToRunSpread([run, [0, 1]])).toBeNull();
   });
 });

@@ -49,7 +49,7 @@ describe('regression gate on real runs', () => {
   it('passes an A/A pair: the same build measured twice in ABBA rounds (isobench ab), judged by round', async () => {
     // Two runs minutes apart can differ by 2× on a shared host (seen here: 1.0 s, then 2.1 s): that drift is why
     // `ab` alternates the two sides round by round and takes the round as its sample, and so the A/A check goes
-    // through it. 8 rounds: the fewest whose smallest signed-rank p (2/256) is below α for this one row; one trial a
+    // through it. 8 rounds: gates.minSamples, and their smallest one-sided signed-rank p (1/256) is below α; one trial a
     // side per round, since the round, not the trial, is the sample.
     const ab = await isobench([
       'ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '8', '--trials', '1',
