@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { HostTool } from '../core/host-tools.ts';
 import type { Accelerator } from '../core/label.ts';
+import type { MetricDef, PhaseDef } from '../core/metric-def.ts';
 import type { Runner, RunnerContext } from './types.ts';
 
 /** What every runner's section of the config (`runners.<name>`) holds at least. */
@@ -71,6 +72,11 @@ export interface RunnerDescriptor<Name extends string = string, Schema extends S
    */
   checkInputs?(section: z.output<Schema>, cacheDir: string): Promise<void>;
   create(ctx: RunnerContext<z.output<Schema>>): Runner<Name>;
+  /**
+   * Phases of its starts that other platforms do not have, each timed by a cold-start metric (core/metrics.ts lists
+   * them between first output and ready, in the registry's order). Its instances record them in `phases`.
+   */
+  readonly phases?: readonly (MetricDef & { phase: PhaseDef })[];
   /** Its colours in charts: one hue, a shade per source of a merged report. */
   readonly shades: readonly string[];
   /** What its labels say instead of the accelerator's kind where there is none ("native" for containers). */

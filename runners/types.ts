@@ -10,10 +10,9 @@ export interface Endpoint {
 /**
  * Phase timestamps in ms since `requested` (performance.now() based), filled in as they happen.
  * requested: start() was called; spawned: the container/QEMU process exists; firstOutput: first console byte;
- * kernelInit: the Linux VM's init printed its marker; banner: Unikraft printed its banner; ready: the probe succeeded.
+ * ready: the probe succeeded. A runner adds phases of its own (its descriptor's `phases`: the Linux VM's kernelInit).
  */
-export type PhaseName = 'requested' | 'spawned' | 'firstOutput' | 'kernelInit' | 'banner' | 'ready';
-export type Phases = Partial<Record<PhaseName, number>>;
+export type Phases = { [P in 'requested' | 'spawned' | 'firstOutput' | 'ready']?: number } & { [phase: string]: number | undefined };
 
 /** Host-side memory of one instance, in bytes. */
 export interface MemorySample {

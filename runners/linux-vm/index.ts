@@ -15,5 +15,8 @@ export const linuxVmRunner = defineRunner({
     if (section.kernel) await guestKernel(section.kernel, cacheDir);
   },
   create: createLinuxVmRunner,
+  phases: [
+    { name: 'kernel_init_ms', unit: 'ms', direction: 'lower', label: 'time to Linux init', inSummary: true, phase: { name: 'kernelInit', segment: 'until kernel init (Linux init marker)', colour: '#db2777' } },
+  ],
   shades: ['#ea580c', '#9a3412', '#fb923c', '#c2410c'],
 });

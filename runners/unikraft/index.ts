@@ -10,5 +10,8 @@ export const unikraftRunner = defineRunner({
   engine: qemuEngine,
   preflight: qemuPreflight,
   create: createUnikraftRunner,
+  phases: [
+    { name: 'banner_ms', unit: 'ms', direction: 'lower', label: 'time to Unikraft banner', inSummary: true, phase: { name: 'banner', segment: 'until Unikraft banner', colour: '#ca8a04' } },
+  ],
   shades: ['#16a34a', '#14532d', '#4ade80', '#15803d'],
 });

@@ -287,7 +287,7 @@ async function qemuEnd(qemu: QemuProcess): Promise<string> {
  * firstOutput and banner (ms after `requested`), from when the console received them; the banner only when the
  * image printed one. Called once the guest is ready, when the banner is on the console if it ever will be.
  */
-export async function consolePhases(console: ConsoleLog, requested: number): Promise<Pick<Phases, 'firstOutput' | 'banner'>> {
+export async function consolePhases(console: ConsoleLog, requested: number): Promise<Phases> {
   // The wait only looks the match up, with the arrival time of the chunk that completed it.
   const banner = await console.waitFor(BANNER_PATTERN, { timeoutMs: 1 }).catch(() => undefined);
   return {
