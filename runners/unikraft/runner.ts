@@ -5,7 +5,6 @@ import type { Label } from '../../core/label.ts';
 import { memoiseUntilRejected } from '../../core/single-flight.ts';
 import { rootfsCpio } from '../../fixtures/initramfs.ts';
 import { buildRootfs, cachedRootfs } from '../../fixtures/rootfs.ts';
-import { checkInitrd, checkKernel, ImageError, locateKraftBuild, type KernelFormat } from '../../fixtures/unikraft-image.ts';
 import type { Workload } from '../../fixtures/workloads.ts';
 import { qemuBinary } from '../qemu/binary.ts';
 import type { ConsoleLog } from '../qemu/console.ts';
@@ -16,6 +15,7 @@ import { unikraftCmdline, unikraftCpu } from './cmdline.ts';
 import { unikraftImageSchema, type UnikraftConfig, type UnikraftImageConfig } from './config.ts';
 import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './console.ts';
 import { elfloaderCannotRun, elfloaderMemoryMiB } from './elfloader.ts';
+import { checkInitrd, checkKernel, ImageError, locateKraftBuild, type KernelFormat } from './image.ts';
 
 /** `initrd` value that packs the workload's own rootfs (for app-elfloader images, which run its Linux binaries). */
 export const WORKLOAD_ROOTFS = 'workload-rootfs';

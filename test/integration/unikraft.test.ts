@@ -7,7 +7,7 @@ import type { Accelerator } from '../../core/results.ts';
 import { vmInitrd } from '../../fixtures/initramfs.ts';
 import { debianCloudKernel } from '../../runners/linux-vm/kernel.ts';
 import { buildRootfs } from '../../fixtures/rootfs.ts';
-import { checkKernel } from '../../fixtures/unikraft-image.ts';
+import { checkKernel } from '../../runners/unikraft/image.ts';
 import { INIT_MARKER } from '../../fixtures/vm-init.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
 import { cpuModelFor, decideAccelerator } from '../../runners/qemu/accel.ts';
