@@ -1,73 +1,15 @@
 import { z } from 'zod';
 import { defaultGateMetrics, metricByKey, METRIC_KEYS } from './metrics.ts';
+import { nonNegativeInt, positiveInt, mib, WORKLOAD_NAMES } from './config-values.ts';
+import { runnerSections } from '../runners/index.ts';
 
-export const RUNNER_NAMES = ['container', 'linux-vm', 'unikraft'] as const;
-export type RunnerName = (typeof RUNNER_NAMES)[number];
+export { RUNNER_NAMES, type RunnerName } from '../runners/index.ts';
+export { WORKLOAD_NAMES, type WorkloadName } from './config-values.ts';
 
 export const SUITE_NAMES = ['cold-start', 'memory', 'throughput', 'density', 'wake'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
-export const WORKLOAD_NAMES = ['http-hello', 'nginx', 'redis', 'postgres'] as const;
-export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
-
-const positiveInt = z.number().int().positive();
-const nonNegativeInt = z.number().int().nonnegative();
-const mib = z.number().int().min(1).max(1024 * 1024);
-
-const machine = z.enum(['pc', 'microvm']);
-const accel = z.enum(['auto', 'kvm', 'tcg']);
-
-/** One Unikraft image for one workload: what the user built with kraft or by hand. */
-export const unikraftImageSchema = z.strictObject({
-  /** Path to the Unikraft kernel image (ELF, or the `.dbg`-less image kraft leaves in `.unikraft/build/`). */
-  kernel: z.string().min(1),
-  /** A cpio initrd, or `workload-rootfs` to pack the workload's own rootfs (app-elfloader images). */
-  initrd: z.string().min(1).optional(),
-  /** Library parameters placed before `--` on the kernel command line. */
-  libParams: z.array(z.string()).default([]),
-  /** Application arguments placed after `--`. */
-  appArgs: z.array(z.string()).default([]),
-  /** Environment passed as `env.vars=[ "K=V" ]`. */
-  env: z.record(z.string(), z.string()).default({}),
-  /** Port the application listens on inside the guest; defaults to the workload's port. */
-  guestPort: z.number().int().min(1).max(65535).optional(),
-  memoryMiB: mib.default(64),
-  machine: machine.default('pc'),
-  /** Set only for a non-Unikraft kernel booted through this runner by the tests; it is labelled as such. */
-  standIn: z.string().min(1).optional(),
-});
-export type UnikraftImageConfig = z.infer<typeof unikraftImageSchema>;
-
-const runnersSchema = z.strictObject({
-  container: z
-    .strictObject({ enabled: z.boolean().default(true) })
-    .prefault({}),
-  'linux-vm': z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      accel: accel.default('auto'),
-      machine: machine.default('pc'),
-      vcpus: positiveInt.max(64).default(1),
-      /** Guest memory for every workload (default: each workload's own vmMemoryMiB), and per workload. */
-      memoryMiB: mib.optional(),
-      workloadMemoryMiB: z.partialRecord(z.enum(WORKLOAD_NAMES), mib).default({}),
-      /** A kernel of your own instead of Debian's linux-image-cloud-amd64 (with the modules folder it needs). */
-      kernel: z.strictObject({ path: z.string().min(1), modulesDir: z.string().min(1) }).optional(),
-    })
-    .prefault({}),
-  unikraft: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      accel: accel.default('auto'),
-      /**
-       * An app-elfloader kernel (file, or the kraft project folder that built it): every workload without an image of
-       * its own in `images` runs on it, with its own rootfs as the initrd and guest memory sized from that cpio.
-       */
-      elfloader: z.string().min(1).optional(),
-      images: z.partialRecord(z.enum(WORKLOAD_NAMES), unikraftImageSchema).default({}),
-    })
-    .prefault({}),
-});
+const runnersSchema = z.strictObject(runnerSections);
 
 const coldStart = z.strictObject({
   trials: positiveInt.default(10),

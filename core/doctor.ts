@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import { RUNNER_NAMES } from './config.ts';
 import { loadConfig } from './load-config.ts';
 import { prepareHost } from './preflight.ts';
+import { engineVersion } from './host.ts';
 import { ExitCode } from './exit-codes.ts';
 import { workload } from '../fixtures/workloads.ts';
-import { createRunner } from '../runners/index.ts';
+import { createRunner, ENGINES, RUNNERS } from '../runners/index.ts';
 
 const GiB = 2 ** 30;
 
@@ -14,13 +15,17 @@ export async function doctor(opts: { configPath?: string; install: boolean }): P
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const host = await prepareHost(config, [...RUNNER_NAMES], { install: opts.install, cacheDir: resolve(config.testbed.cacheDir), log });
   const env = host.environment;
+  const engineRows = ENGINES.map((engine): [string, string] => {
+    const version = engineVersion(env, engine);
+    const problem = RUNNERS.filter((d) => d.engine === engine).map((d) => host.runnerProblems[d.name]).find(Boolean);
+    return [engine.environmentKey, engine.describe(version, problem)];
+  });
   const rows: Array<[string, string]> = [
     ['host', `${env.hostname}: ${env.os}, kernel ${env.kernel}`],
     ['cpu', `${env.cpuModel}, ${env.cores} cores`],
     ['memory', `${(env.memoryBytes / GiB).toFixed(1)} GiB total, ${(env.memAvailableBytes / GiB).toFixed(1)} GiB available`],
     ['node', env.node],
-    ['docker', env.docker ? `engine ${env.docker.version}` : `not usable: ${host.runnerProblems.container ?? 'not checked'}`],
-    ['qemu', env.qemu ? `${env.qemu.version} (${env.qemu.path})` : 'not installed'],
+    ...engineRows,
     ['accelerator', `${env.accelerator.kind}: ${env.accelerator.reason}`],
     ['harness', `isobench ${env.harness.version} at ${env.harness.commit}${env.harness.dirty ? ' (uncommitted changes)' : ''}`],
   ];

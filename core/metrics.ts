@@ -1,35 +1,7 @@
-export type Direction = 'lower' | 'higher';
+import { RUNNERS } from '../runners/index.ts';
+import type { Direction, MetricDef, PhaseDef } from './metric-def.ts';
 
-/** The phase of a start a cold-start metric times, and how its chart segment is drawn. */
-export interface PhaseDef {
-  /** As in `Trial.phases` and a runner's `Instance.phases`. */
-  name: string;
-  /** The segment from the previous phase to this one in the phase breakdown. */
-  segment: string;
-  colour: string;
-}
-
-/**
- * A metric as every part of isobench knows it: what a suite records, what reports name and order, what the summary
- * leads with, what the gate checks by default. Declared here once; nothing else spells out a unit or a direction.
- */
-export interface MetricDef {
-  name: string;
-  unit: string;
-  direction: Direction;
-  /** What charts, legends and the README call it. */
-  label: string;
-  /** How a factor between two runners reads ("faster to ready"); otherwise "lower <name>" or "higher <name>". */
-  comparative?: string;
-  /** The summary line of a cell leads with the first headline metric it measured, with its interval. */
-  headline?: true;
-  /** The summary line shows this metric's median after the headline, in this table's order. */
-  inSummary?: true;
-  /** In the default regression gate (`gates.metrics`), with this relative threshold. */
-  gateThreshold?: number;
-  /** Cold start only: the metric is the time of this phase, in ms after the start was requested. */
-  phase?: PhaseDef;
-}
+export type { Direction, MetricDef, PhaseDef } from './metric-def.ts';
 
 /** Keeps each suite's name as a key type while every entry is checked as a MetricDef. */
 const bySuite = <S extends string>(metrics: Record<S, readonly MetricDef[]>) => metrics;
@@ -42,8 +14,8 @@ export const METRICS = bySuite({
   'cold-start': [
     { name: 'spawned_ms', unit: 'ms', direction: 'lower', label: 'time to spawned', inSummary: true, phase: { name: 'spawned', segment: 'until spawned', colour: '#0f766e' } },
     { name: 'first_output_ms', unit: 'ms', direction: 'lower', label: 'time to first console output', inSummary: true, phase: { name: 'firstOutput', segment: 'until first output', colour: '#7c3aed' } },
-    { name: 'kernel_init_ms', unit: 'ms', direction: 'lower', label: 'time to Linux init', inSummary: true, phase: { name: 'kernelInit', segment: 'until kernel init (Linux init marker)', colour: '#db2777' } },
-    { name: 'banner_ms', unit: 'ms', direction: 'lower', label: 'time to Unikraft banner', inSummary: true, phase: { name: 'banner', segment: 'until Unikraft banner', colour: '#ca8a04' } },
+    // Phases of one platform's starts (the Linux VM's init marker, the Unikraft banner): declared by its runner.
+    ...RUNNERS.flatMap((d) => d.phases ?? []),
     {
       name: 'ready_ms',
       unit: 'ms',

@@ -1,8 +1,8 @@
 import type { Config, RunnerName } from './config.ts';
 import type { Accelerator, Environment } from './results.ts';
-import { collectEnvironment, DOCKER_TOOL, ensureDockerd, ensureTools, installCommand, QEMU_TOOLS, type HostTool } from './host.ts';
-import { dockerAvailability } from '../runners/docker.ts';
-import { decideAccelerator } from '../runners/qemu/accel.ts';
+import { collectEnvironment, type EngineVersions } from './host.ts';
+import { ensureTools, installCommand } from './host-tools.ts';
+import { ENGINES, RUNNER_NAMES, runnerDescriptor } from '../runners/index.ts';
 import { REFERENCE_TOOLS } from '../suites/load/reference.ts';
 
 export interface HostReadiness {
@@ -15,62 +15,50 @@ export interface HostReadiness {
   anyRunnable: boolean;
 }
 
-const CONTAINER_ACCEL: Accelerator = { kind: 'none', reason: 'containers run on the host kernel' };
-const QEMU_RUNNERS = ['linux-vm', 'unikraft'] as const;
-
-function toolsFor(runner: RunnerName): HostTool[] {
-  return runner === 'container' ? [DOCKER_TOOL] : QEMU_TOOLS;
-}
+const NOT_USED: Accelerator = { kind: 'none', reason: 'not used in this run' };
 
 /**
- * Host preflight (also `isobench doctor`): installs what is missing when allowed, starts dockerd, decides KVM vs TCG
- * by booting a guest, and records the environment every result carries.
+ * Host preflight (also `isobench doctor`): installs what is missing when allowed, then each runner's own preflight
+ * (starting dockerd, deciding KVM vs TCG by booting a guest), and records the environment every result carries.
  */
 export async function prepareHost(
   config: Config,
   runners: RunnerName[],
   opts: { install: boolean; cacheDir: string; log: (line: string) => void },
 ): Promise<HostReadiness> {
+  // In the registry's order, whatever the order asked in.
+  const used = RUNNER_NAMES.filter((name) => runners.includes(name)).map(runnerDescriptor);
   const runnerProblems: Partial<Record<RunnerName, string>> = {};
-  const missing = await ensureTools([...new Set(runners.flatMap(toolsFor))], opts);
+  const missing = await ensureTools([...new Set(used.flatMap((d) => d.engine.tools))], opts);
   // The throughput cross-check's tools: one still missing makes its rows say "not run" and how to install it.
   if (config.suites.includes('throughput') && config.suite.throughput.reference) {
     await ensureTools(Object.values(REFERENCE_TOOLS), opts);
   }
-  for (const runner of runners) {
-    const lacking = toolsFor(runner).filter((t) => missing.includes(t));
+  for (const d of used) {
+    const lacking = d.engine.tools.filter((t) => missing.includes(t));
     if (lacking.length) {
-      runnerProblems[runner] =
+      runnerProblems[d.name] =
         `${lacking.map((t) => t.bin).join(', ')} not installed (needed by ${lacking[0]!.neededBy}); ` +
         `install with: ${installCommand(lacking)}` +
         (opts.install ? '' : ' (or run without --no-install, as root, to let isobench install it)');
     }
   }
 
-  let docker: { version: string } | null = null;
-  if (runners.includes('container') && !runnerProblems.container) {
-    if (opts.install) await ensureDockerd(opts.log);
-    const availability = await dockerAvailability();
-    if (availability.ok) docker = { version: availability.version };
-    else runnerProblems.container = `${availability.reason}; ${availability.fix}`;
-  }
-
-  const accelerators: Record<RunnerName, Accelerator> = {
-    container: CONTAINER_ACCEL,
-    'linux-vm': { kind: 'none', reason: 'not used in this run' },
-    unikraft: { kind: 'none', reason: 'not used in this run' },
-  };
-  for (const runner of QEMU_RUNNERS) {
-    if (!runners.includes(runner) || runnerProblems[runner]) continue;
+  const accelerators = Object.fromEntries(RUNNER_NAMES.map((name) => [name, NOT_USED])) as Record<RunnerName, Accelerator>;
+  for (const d of used) {
+    if (runnerProblems[d.name]) continue;
     try {
-      accelerators[runner] = await decideAccelerator(config.runners[runner].accel, opts.cacheDir);
+      accelerators[d.name] = await d.preflight(config.runners[d.name], opts);
     } catch (error) {
-      runnerProblems[runner] = (error as Error).message;
+      runnerProblems[d.name] = (error as Error).message;
     }
   }
 
-  const qemuAccel = QEMU_RUNNERS.map((r) => accelerators[r]).find((a) => a.kind !== 'none');
-  const environment = await collectEnvironment(qemuAccel ?? { kind: 'none', reason: 'no VM or unikernel in this run' }, docker);
+  const usable = used.filter((d) => runnerProblems[d.name] === undefined);
+  const engines: Record<string, unknown> = {};
+  for (const engine of ENGINES) engines[engine.environmentKey] = await engine.version(usable.some((d) => d.engine === engine));
+  const accelerator = usable.map((d) => accelerators[d.name]).find((a) => a.kind !== 'none');
+  const environment = await collectEnvironment(accelerator ?? { kind: 'none', reason: 'no VM or unikernel in this run' }, engines as EngineVersions);
   const problems = Object.entries(runnerProblems).map(([runner, problem]) => `${runner}: ${problem}`);
   return {
     environment,

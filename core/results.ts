@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { RUNNER_NAMES, SUITE_NAMES } from './config.ts';
+import { acceleratorSchema, labelSchema } from './label.ts';
+
+export { acceleratorSchema, labelSchema, type Accelerator, type Label } from './label.ts';
 
 /**
  * The one result schema everything downstream reads (reports, CSV, gate).
@@ -23,27 +26,6 @@ export const statsSchema = z.object({
   ci: z.object({ level: z.number(), low: z.number(), high: z.number(), method: z.string() }).nullable(),
 });
 export type Stats = z.infer<typeof statsSchema>;
-
-export const acceleratorSchema = z.object({
-  kind: z.enum(['kvm', 'tcg', 'none']),
-  /** Why this accelerator: e.g. "KVM probe guest did not boot within 5 s: ...". */
-  reason: z.string(),
-});
-export type Accelerator = z.infer<typeof acceleratorSchema>;
-
-/** How a cell was measured: printed next to every number it produced. */
-export const labelSchema = z.object({
-  accelerator: acceleratorSchema,
-  machine: z.string().optional(),
-  guestMemoryMiB: z.number().optional(),
-  vcpus: z.number().optional(),
-  /** Content hash of the workload rootfs that was booted/run. */
-  rootfsHash: z.string().optional(),
-  /** Set when the kernel booted through a runner is not what the runner's name says (tests only). */
-  standIn: z.string().optional(),
-  notes: z.array(z.string()).default([]),
-});
-export type Label = z.infer<typeof labelSchema>;
 
 export const trialSchema = z.object({
   index: z.number().int(),

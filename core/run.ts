@@ -17,7 +17,7 @@ import { checkTrialsGate } from './gate-design.ts';
 import { readResults } from './results-io.ts';
 import { WORKLOADS, type Workload } from '../fixtures/workloads.ts';
 import { createRunner } from '../runners/index.ts';
-import type { Runner } from '../runners/types.ts';
+import type { Runner } from '../runners/index.ts';
 import { SUITES } from '../suites/index.ts';
 import { writeReports } from '../reports/index.ts';
 

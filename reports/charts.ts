@@ -1,5 +1,6 @@
 import type { ChartConfiguration, ChartType } from 'chart.js';
-import type { RunnerName, SuiteName } from '../core/config.ts';
+import type { SuiteName } from '../core/config.ts';
+import { runnerDescriptor } from '../runners/index.ts';
 import { headlineMetrics, metricLabel, PHASES } from '../core/metrics.ts';
 import { phaseRank, type Lane, type MetricView } from './lanes.ts';
 import type { WorkloadView } from './model.ts';
@@ -38,17 +39,12 @@ export interface ChartSpec {
   table: ChartTable;
 }
 
-const RUNNER_SHADES: Record<RunnerName, string[]> = {
-  container: ['#2563eb', '#1e3a8a', '#60a5fa', '#1d4ed8'],
-  'linux-vm': ['#ea580c', '#9a3412', '#fb923c', '#c2410c'],
-  unikraft: ['#16a34a', '#14532d', '#4ade80', '#15803d'],
-};
 const SOURCE_POINT_STYLES = ['circle', 'triangle', 'rect', 'rectRot'] as const;
 const SERIES_COLORS = ['#0f766e', '#7c3aed', '#db2777', '#ca8a04', '#475569', '#0891b2'];
 
 /** Each runner keeps its hue in every chart; each source of a merged report its own shade of it. */
 function laneColor(lane: Pick<Lane, 'runner' | 'source'>): string {
-  const shades = RUNNER_SHADES[lane.runner];
+  const { shades } = runnerDescriptor(lane.runner);
   return shades[lane.source % shades.length]!;
 }
 

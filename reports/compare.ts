@@ -1,4 +1,5 @@
 import { SUITE_NAMES, type Config, type RunnerName, type SuiteName } from '../core/config.ts';
+import { engineVersion } from '../core/host.ts';
 import { mergeRuns } from '../core/merge.ts';
 import type { Cell, Results } from '../core/results.ts';
 import { median } from '../stats/descriptive.ts';
@@ -9,6 +10,7 @@ import type { OneSidedP } from '../stats/rank-test.ts';
 import { driftTest, minimalDetectableEffect, pooledLogSd, standardDeviation } from '../stats/power.ts';
 import { seedFor } from '../stats/prng.ts';
 import { signedRankTest } from '../stats/signed-rank.ts';
+import { ENGINES } from '../runners/index.ts';
 import { describeSources, testbedName } from './sources.ts';
 import { formatLevel, formatP, formatPercent } from './format.ts';
 
@@ -115,8 +117,7 @@ const MUST_MATCH: [string, (r: Results) => string][] = [
   ['cores', (r) => String(r.environment.cores)],
   ['memory (GiB)', (r) => String(Math.round(r.environment.memoryBytes / 2 ** 30))],
   ['host kernel', (r) => r.environment.kernel],
-  ['QEMU', (r) => r.environment.qemu?.version ?? 'none'],
-  ['Docker', (r) => r.environment.docker?.version ?? 'none'],
+  ...ENGINES.map((engine): [string, (r: Results) => string] => [engine.label, (r) => engineVersion(r.environment, engine)?.version ?? 'none']),
 ];
 /** Reported when they differ, never a reason to refuse. */
 const INFORMATIONAL: [string, (r: Results) => string][] = [

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { SuiteName } from '../core/config.ts';
+import { engineVersion } from '../core/host.ts';
 import type { Results } from '../core/results.ts';
+import type { EngineVersion } from '../runners/descriptor.ts';
+import { ENGINES } from '../runners/index.ts';
 import { chartJsSource } from './chartjs.ts';
 import { chartedMetrics, workloadCharts, type ChartSpec, type ChartTable } from './charts.ts';
 import { STAT_COLUMNS, formatLevel, formatValue, statCells } from './format.ts';
@@ -201,6 +204,8 @@ function workloadSection(suite: SuiteName, workload: WorkloadView, charts: Chart
   );
 }
 
+const describeVersion = (v: EngineVersion | null) => (v ? `${v.version}${v.path ? ` (${v.path})` : ''}` : 'not available');
+
 function environmentTable(sources: readonly SourceView[]): string {
   const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   const rows: [string, (s: SourceView) => string][] = [
@@ -210,8 +215,7 @@ function environmentTable(sources: readonly SourceView[]): string {
     ['memory', (s) => `${gib(s.environment.memoryBytes)} (${gib(s.environment.memAvailableBytes)} available at start)`],
     ['OS / kernel', (s) => `${s.environment.os} / ${s.environment.kernel}`],
     ['accelerator for VMs', (s) => `${s.environment.accelerator.kind.toUpperCase()}: ${s.environment.accelerator.reason}`],
-    ['Docker', (s) => s.environment.docker?.version ?? 'not available'],
-    ['QEMU', (s) => (s.environment.qemu ? `${s.environment.qemu.version} (${s.environment.qemu.path})` : 'not available')],
+    ...ENGINES.map((engine): [string, (s: SourceView) => string] => [engine.label, (s) => describeVersion(engineVersion(s.environment, engine))]),
     ['Node.js', (s) => s.environment.node],
     ['isobench', (s) => `${s.environment.harness.version} @ ${s.commit}${s.dirty ? ' (uncommitted changes)' : ''}`],
     ['run', (s) => `${s.runId}: ${s.startedAt} → ${s.finishedAt ?? 'did not finish'}${s.quick ? ' (quick profile)' : ''}`],

@@ -1,4 +1,5 @@
 import type { RunnerName } from '../core/config.ts';
+import { runnerDescriptor } from '../runners/index.ts';
 import { PHASES } from '../core/metrics.ts';
 import type { Cell, Label, Stats, Trial } from '../core/results.ts';
 import { median, summarize } from '../stats/descriptive.ts';
@@ -57,8 +58,7 @@ export const PHASE_ORDER = ['requested', ...PHASES.map((m) => m.phase.name)];
 
 export function describeLabel(label: Label, runner: RunnerName): string {
   return [
-    // A container has no accelerator: it runs on the host's CPU.
-    runner === 'container' && label.accelerator.kind === 'none' ? 'native' : label.accelerator.kind,
+    (label.accelerator.kind === 'none' && runnerDescriptor(runner).unaccelerated) || label.accelerator.kind,
     label.machine,
     label.vcpus !== undefined ? `${label.vcpus} vCPU` : undefined,
     label.guestMemoryMiB !== undefined ? `${label.guestMemoryMiB} MiB` : undefined,

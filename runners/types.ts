@@ -1,5 +1,4 @@
-import type { Config, RunnerName } from '../core/config.ts';
-import type { Accelerator, Label } from '../core/results.ts';
+import type { Accelerator, Label } from '../core/label.ts';
 import type { Workload } from '../fixtures/workloads.ts';
 
 /** Where the workload in an instance answers; always loopback. */
@@ -11,10 +10,9 @@ export interface Endpoint {
 /**
  * Phase timestamps in ms since `requested` (performance.now() based), filled in as they happen.
  * requested: start() was called; spawned: the container/QEMU process exists; firstOutput: first console byte;
- * kernelInit: the Linux VM's init printed its marker; banner: Unikraft printed its banner; ready: the probe succeeded.
+ * ready: the probe succeeded. A runner adds phases of its own (its descriptor's `phases`: the Linux VM's kernelInit).
  */
-export type PhaseName = 'requested' | 'spawned' | 'firstOutput' | 'kernelInit' | 'banner' | 'ready';
-export type Phases = Partial<Record<PhaseName, number>>;
+export type Phases = { [P in 'requested' | 'spawned' | 'firstOutput' | 'ready']?: number } & { [phase: string]: number | undefined };
 
 /** Host-side memory of one instance, in bytes. */
 export interface MemorySample {
@@ -54,7 +52,8 @@ export interface StartOptions {
 /** A running workload instance. `stop()` is idempotent and always leaves nothing running. */
 export interface Instance {
   readonly id: string;
-  readonly runner: RunnerName;
+  /** The runner's name. */
+  readonly runner: string;
   readonly workload: string;
   readonly endpoint: Endpoint;
   readonly phases: Phases;
@@ -111,16 +110,21 @@ export type Availability = { ok: true } | { ok: false; reason: string; fix: stri
  * `start` resolves after the workload's readiness probe succeeded, and on failure rejects with a TrialFailure
  * after having stopped whatever it started.
  */
-/** What every runner is made with: the whole config (each takes its own section), the cache, the accelerator. */
-export interface RunnerContext {
-  config: Config;
+/** What every runner is made with: its own section of the config, the cache, the accelerator its preflight chose. */
+export interface RunnerContext<Section> {
+  config: Section;
   cacheDir: string;
   accelerator: Accelerator;
   log?: (line: string) => void;
 }
 
-export interface Runner {
-  readonly name: RunnerName;
+export interface Runner<Name extends string = string> {
+  readonly name: Name;
+  /**
+   * Why this platform has no guest memory size to set (containers take what their processes allocate); absent
+   * where `StartOptions.memoryMiB` sizes the guest.
+   */
+  readonly fixedMemory?: string;
   /** Whether this runner can run `workload` on this host; a not-run cell carries the reason. */
   availability(workload: Workload): Promise<Availability>;
   /** How this runner measures `workload` (accelerator, machine, memory, rootfs hash, stand-in). */

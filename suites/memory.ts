@@ -10,10 +10,6 @@ const IDLE_RSS = metricSpec('memory', 'idle_rss_bytes');
 const IDLE_PSS = metricSpec('memory', 'idle_pss_bytes');
 const MIN_MEMORY = metricSpec('memory', 'min_memory_mib');
 
-const CONTAINER_HAS_NO_GUEST_MEMORY =
-  'not applicable to containers: a container has no guest memory size to shrink; it takes what its processes ' +
-  'allocate, and a cgroup limit would measure when the OOM killer strikes, not what the workload needs to boot';
-
 /**
  * One idle sample: a fresh instance, `settleMs` after ready, its host-side memory as the runner measures it
  * (container: cgroup usage + shim; VM/unikernel: QEMU RSS and PSS). A fresh instance per sample makes the samples
@@ -55,7 +51,7 @@ export const memorySuite: Suite = {
   async run(ctx: SuiteContext) {
     const settings = ctx.config.suite.memory;
     const readyTimeoutMs = ctx.config.suite['cold-start'].readyTimeoutMs;
-    const bisect = settings.minMemory.enabled && ctx.runner.name !== 'container';
+    const bisect = settings.minMemory.enabled && ctx.runner.fixedMemory === undefined;
     const { lowMiB, highMiB, requests } = settings.minMemory;
     ctx.progress.begin(
       { suite: 'memory', workload: ctx.workload.name, runner: ctx.runner.name },
@@ -63,7 +59,7 @@ export const memorySuite: Suite = {
     );
 
     const trials: Trial[] = [];
-    const skipped = ctx.runner.name === 'container' ? CONTAINER_HAS_NO_GUEST_MEMORY : 'disabled in the config (suite.memory.minMemory.enabled)';
+    const skipped = ctx.runner.fixedMemory ?? 'disabled in the config (suite.memory.minMemory.enabled)';
     let minMemory: MinMemoryExtra = { skipped: bisect ? 'interrupted before the bisection finished' : skipped };
     let step = 0;
     try {

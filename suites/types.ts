@@ -1,7 +1,7 @@
 import type { Config, RunnerName, SuiteName } from '../core/config.ts';
 import type { Cell } from '../core/results.ts';
 import type { Workload } from '../fixtures/workloads.ts';
-import type { Runner } from '../runners/types.ts';
+import type { Runner } from '../runners/index.ts';
 
 /** Progress of a long run: a TTY shows a live line, anything else gets plain lines. */
 export interface Progress {

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { dockerAvailability } from '../runners/docker.ts';
+import { dockerAvailability } from '../runners/container/docker.ts';
 
 describe('dockerAvailability', () => {
   it('says the socket is missing and how to get Docker', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { busyShare, hostCpuTimes, parseProcStat } from '../core/cpu-load.ts';
 import { processStartTime } from '../core/processes.ts';
-import { proxiedPort } from '../runners/container-memory.ts';
+import { proxiedPort } from '../runners/container/memory.ts';
 
 describe('host CPU from /proc/stat', () => {
   it('counts iowait as idle and leaves guest time out (it is inside user already)', () => {

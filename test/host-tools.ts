@@ -1,4 +1,6 @@
-import { DOCKER_TOOL, ensureDockerd, ensureTools, installCommand, QEMU_TOOLS, TEST_TOOLS } from '../core/host.ts';
+import { ensureTools, installCommand, TEST_TOOLS } from '../core/host-tools.ts';
+import { DOCKER_TOOL, ensureDockerd } from '../runners/container/docker.ts';
+import { QEMU_TOOLS } from '../runners/qemu/engine.ts';
 import { REFERENCE_TOOLS } from '../suites/load/reference.ts';
 
 /**

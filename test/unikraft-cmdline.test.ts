@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CmdlineError, quoteArg, unikraftCmdline, unikraftCpu } from '../runners/unikraft-cmdline.ts';
+import { CmdlineError, quoteArg, unikraftCmdline, unikraftCpu } from '../runners/unikraft/cmdline.ts';
 
 /**
  * Unikraft's ukargparse, transcribed from lib/ukargparse/argparse.c: white space splits, `'` and `"` quote until

@@ -12,9 +12,9 @@ import {
   primaryProblem,
   type ProblemKind,
   type UnikraftBanner,
-} from '../runners/unikraft-console.ts';
+} from '../runners/unikraft/console.ts';
 import { ConsoleLog } from '../runners/qemu/console.ts';
-import { consolePhases } from '../runners/unikraft.ts';
+import { consolePhases } from '../runners/unikraft/runner.ts';
 
 // Real consoles of real Unikraft images, kept next to the repository (see their README.md).
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config.ts';
-import { checkInitrd, checkKernel, ImageError, kraftfileName, locateKraftBuild } from '../fixtures/unikraft-image.ts';
+import { checkInitrd, checkKernel, ImageError, kraftfileName, locateKraftBuild } from '../runners/unikraft/image.ts';
 import { WORKLOADS } from '../fixtures/workloads.ts';
-import { resolveImage } from '../runners/unikraft.ts';
+import { resolveImage } from '../runners/unikraft/runner.ts';
 import { arm64Elf, bzImageHeader, multibootElf32, multibootElf64, pvhElf64 } from './tiny-kernels.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'isobench-unikraft-image-'));

@@ -12,7 +12,7 @@ import { moduleName, modinfoDepends, parseBuiltin, parseModulesDep, resolveModul
 import { hashTree } from '../fixtures/rootfs.ts';
 import { EXIT_MARKER, INIT_MARKER, shellQuote, vmInitScript } from '../fixtures/vm-init.ts';
 import { WORKLOADS } from '../fixtures/workloads.ts';
-import { guestMemoryMiB, kernelCommandLine, vmFailureReason } from '../runners/linux-vm.ts';
+import { guestMemoryMiB, kernelCommandLine, vmFailureReason } from '../runners/linux-vm/runner.ts';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@ import { open, readFile } from 'node:fs/promises';
 import { release, version } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic.ts';
-import type { Accelerator } from '../../core/results.ts';
+import type { Accelerator } from '../../core/label.ts';
 import { qemuBinary } from './binary.ts';
 import { ConsoleWaitError } from './console.ts';
 import { launchQemu } from './launch.ts';

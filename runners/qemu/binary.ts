@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { which } from '../../core/host-tools.ts';
 import { memoiseUntilRejected } from '../../core/single-flight.ts';
 
 const run = promisify(execFile);
@@ -47,4 +48,12 @@ const inspected = memoiseUntilRejected<typeof QEMU_BINARY, QemuBinary>();
 /** Facts about the installed QEMU, looked up once per process; rejects with QemuMissingError when there is none. */
 export function qemuBinary(): Promise<QemuBinary> {
   return inspected(QEMU_BINARY, inspect);
+}
+
+/** The installed QEMU's version and path, for the environment record; null where there is none. */
+export async function qemuVersion(): Promise<{ version: string; path: string } | null> {
+  const path = await which(QEMU_BINARY);
+  if (!path) return null;
+  const { stdout } = await run(path, ['--version']);
+  return { version: parseQemuVersion(stdout), path };
 }

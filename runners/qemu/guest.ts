@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunnerName } from '../../core/config.ts';
 import { allocatePort, releasePort } from '../../core/ports.ts';
 import { waitReady } from '../../fixtures/probes.ts';
 import type { Workload } from '../../fixtures/workloads.ts';
@@ -31,7 +30,8 @@ export interface Boot {
 }
 
 export interface Guest {
-  runner: RunnerName;
+  /** The runner's name. */
+  runner: string;
   workload: Workload;
   /** Names the guest in failure messages, e.g. "nginx VM". */
   what: string;

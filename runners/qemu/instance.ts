@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunnerName } from '../../core/config.ts';
 import { allocatePort, releasePort } from '../../core/ports.ts';
 import { processCpuUs } from '../../core/proccpu.ts';
 import { TrialFailure, type Endpoint, type Instance, type MemorySample, type Phases, type ServerCpu, type Snapshot } from '../types.ts';
@@ -25,7 +24,7 @@ export class QemuInstance implements Instance {
   #paused?: QmpClient;
 
   constructor(
-    readonly runner: RunnerName,
+    readonly runner: string,
     private readonly qemu: QemuProcess,
     readonly workload: string,
     readonly endpoint: Endpoint,

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { installCommand, which, type HostTool } from '../../core/host.ts';
+import { installCommand, which, type HostTool } from '../../core/host-tools.ts';
 import { PG_ROWS, PG_STATEMENTS } from './postgres.ts';
 import type { LoadTarget } from './protocol.ts';
 import { KEYS_PER_CLIENT, VALUE_BYTES } from './redis.ts';

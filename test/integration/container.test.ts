@@ -9,8 +9,8 @@ import { elfDependencies, readElf } from '../../fixtures/elf-closure.ts';
 import { probeOnce } from '../../fixtures/probes.ts';
 import { buildRootfs, hashTree, type BuiltRootfs } from '../../fixtures/rootfs.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
-import { createContainerRunner } from '../../runners/container.ts';
-import { docker, dockerAvailability } from '../../runners/docker.ts';
+import { createContainerRunner } from '../../runners/container/runner.ts';
+import { docker, dockerAvailability } from '../../runners/container/docker.ts';
 import { TrialFailure } from '../../runners/types.ts';
 import type { WorkloadName } from '../../core/config.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { RUN_BASE } from '../../core/rundir.ts';
-import { docker } from '../../runners/docker.ts';
+import { docker } from '../../runners/container/docker.ts';
 
 export const run = promisify(execFile);
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
-import { createContainerRunner } from '../../runners/container.ts';
-import { createLinuxVmRunner } from '../../runners/linux-vm.ts';
+import { createContainerRunner } from '../../runners/container/runner.ts';
+import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
-import { TrialFailure, type Runner } from '../../runners/types.ts';
+import type { Runner } from '../../runners/index.ts';
+import { TrialFailure } from '../../runners/types.ts';
 import { runCli, runFolders, writeConfig } from './faults-helpers.ts';
 import { cacheDir, expectNothingLeft } from './suites-helpers.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutputError, writeResults } from '../../core/output.ts';
 import { readResults } from '../../core/results-io.ts';
-import { docker } from '../../runners/docker.ts';
+import { docker } from '../../runners/container/docker.ts';
 import { fixtureResults } from '../fixtures-results/build.ts';
 import { REPO, run, runCli, runFolders, running, startCli } from './faults-helpers.ts';
 

@@ -3,7 +3,7 @@ import { parseConfig } from '../../core/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
 import type { Accelerator } from '../../core/results.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
-import { createLinuxVmRunner } from '../../runners/linux-vm.ts';
+import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
 import { coldStartSuite } from '../../suites/cold-start.ts';
 import { descendants, qemuAmong } from './faults-helpers.ts';

@@ -5,8 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../core/config.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
-import { createContainerRunner } from '../../runners/container.ts';
-import { createLinuxVmRunner } from '../../runners/linux-vm.ts';
+import { createContainerRunner } from '../../runners/container/runner.ts';
+import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
 
 // The cache the tests and `npm run bench` share (suites-helpers.ts imports vitest, which a plain script cannot).

@@ -1,11 +1,11 @@
 import { parseConfig } from '../../core/config.ts';
 import { vmInitrd } from '../../fixtures/initramfs.ts';
-import { debianCloudKernel } from '../../fixtures/kernel.ts';
+import { debianCloudKernel } from '../../runners/linux-vm/kernel.ts';
 import { buildRootfs } from '../../fixtures/rootfs.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
-import type { Runner } from '../../runners/types.ts';
-import { createUnikraftRunner } from '../../runners/unikraft.ts';
+import type { Runner } from '../../runners/index.ts';
+import { createUnikraftRunner } from '../../runners/unikraft/runner.ts';
 import { cacheDir } from './suites-helpers.ts';
 
 // No Unikraft image can be built or fetched on this testbed: a Linux kernel with the linux-vm initramfs goes through

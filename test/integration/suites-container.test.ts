@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../../core/lifecycle.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
-import { createContainerRunner } from '../../runners/container.ts';
-import { dockerAvailability } from '../../runners/docker.ts';
+import { createContainerRunner } from '../../runners/container/runner.ts';
+import { dockerAvailability } from '../../runners/container/docker.ts';
 import { densitySuite } from '../../suites/density.ts';
 import { memorySuite } from '../../suites/memory.ts';
 import { throughputSuite } from '../../suites/throughput.ts';

@@ -4,9 +4,9 @@ import { expect } from 'vitest';
 import { applyQuick, parseConfig, type ConfigInput } from '../../core/config.ts';
 import { liveInstances } from '../../core/lifecycle.ts';
 import { cellSchema, type Cell } from '../../core/results.ts';
-import { docker } from '../../runners/docker.ts';
+import { docker } from '../../runners/container/docker.ts';
 import type { Progress, Suite, SuiteContext } from '../../suites/types.ts';
-import type { Runner } from '../../runners/types.ts';
+import type { Runner } from '../../runners/index.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { densitySuite } from '../../suites/density.ts';
 

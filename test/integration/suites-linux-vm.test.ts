@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../../core/lifecycle.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
-import { createLinuxVmRunner } from '../../runners/linux-vm.ts';
+import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
-import type { Runner } from '../../runners/types.ts';
+import type { Runner } from '../../runners/index.ts';
 import { densitySuite } from '../../suites/density.ts';
 import type { MinMemoryExtra } from '../../suites/min-memory.ts';
 import { memorySuite } from '../../suites/memory.ts';

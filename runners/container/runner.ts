@@ -1,16 +1,17 @@
 import type Docker from 'dockerode';
 import { Writable } from 'node:stream';
-import { STOP_TIMEOUT_MS, track } from '../core/lifecycle.ts';
-import { allocatePort, releasePort } from '../core/ports.ts';
-import { ensureImage } from '../fixtures/container-image.ts';
-import { waitReady } from '../fixtures/probes.ts';
-import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
-import type { Workload } from '../fixtures/workloads.ts';
-import { processCpuUs } from '../core/proccpu.ts';
-import { containerCpuUs } from './container-cpu.ts';
-import { containerMemory } from './container-memory.ts';
+import { STOP_TIMEOUT_MS, track } from '../../core/lifecycle.ts';
+import { allocatePort, releasePort } from '../../core/ports.ts';
+import { ensureImage } from '../../fixtures/container-image.ts';
+import { waitReady } from '../../fixtures/probes.ts';
+import { buildRootfs, cachedRootfs } from '../../fixtures/rootfs.ts';
+import type { Accelerator } from '../../core/label.ts';
+import type { Workload } from '../../fixtures/workloads.ts';
+import { processCpuUs } from '../../core/proccpu.ts';
+import { containerCpuUs } from './cpu.ts';
+import { containerMemory } from './memory.ts';
 import { docker, dockerAvailability } from './docker.ts';
-import { createHostScan } from './host-scan.ts';
+import { createHostScan } from '../host-scan.ts';
 import {
   StrategyUnavailable,
   TrialFailure,
@@ -23,7 +24,10 @@ import {
   type Runner,
   type Snapshot,
   type StartOptions,
-} from './types.ts';
+} from '../types.ts';
+
+/** Every container's: it has no accelerator of its own. */
+export const CONTAINER_ACCELERATOR: Accelerator = { kind: 'none', reason: 'containers run on the host kernel' };
 
 /** Container logs kept for `logs()`: the tail is what explains a failure. */
 const LOG_KEEP_BYTES = 64 * 1024;
@@ -210,11 +214,14 @@ class ContainerInstance implements Instance {
 }
 
 /** Docker containers of the workload rootfs images: same bytes as the VM boots, on the host kernel. */
-export function createContainerRunner(opts: { cacheDir: string; log?: (line: string) => void }): Runner {
+export function createContainerRunner(opts: { cacheDir: string; log?: (line: string) => void }): Runner<'container'> {
   const image = async (w: Workload, signal?: AbortSignal) => ensureImage(docker, await buildRootfs(w, { cacheDir: opts.cacheDir, signal, log: opts.log }));
 
   return {
     name: 'container',
+    fixedMemory:
+      'not applicable to containers: a container has no guest memory size to shrink; it takes what its processes ' +
+      'allocate, and a cgroup limit would measure when the OOM killer strikes, not what the workload needs to boot',
 
     async availability(w) {
       const engine = await dockerAvailability();
@@ -227,7 +234,7 @@ export function createContainerRunner(opts: { cacheDir: string; log?: (line: str
 
     label(w) {
       return {
-        accelerator: { kind: 'none', reason: 'containers run on the host kernel' },
+        accelerator: CONTAINER_ACCELERATOR,
         rootfsHash: cachedRootfs(w, opts.cacheDir)?.hash,
         notes: ['memory = container cgroup usage + its containerd-shim; the docker-proxy of its port is a part, not in the total'],
       };

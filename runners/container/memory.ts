@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { processMemory } from '../core/procmem.ts';
-import type { HostScan, MemorySample } from './types.ts';
+import { processMemory } from '../../core/procmem.ts';
+import type { HostScan, MemorySample } from '../types.ts';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 

@@ -1,18 +1,16 @@
-import type { Config } from '../core/config.ts';
-import type { Label } from '../core/results.ts';
-import { memoiseUntilRejected } from '../core/single-flight.ts';
-import { vmInitrd, type VmInitrd } from '../fixtures/initramfs.ts';
-import { guestKernel, type GuestKernel } from '../fixtures/kernel.ts';
-import { buildRootfs, cachedRootfs, type BuiltRootfs } from '../fixtures/rootfs.ts';
-import { EXIT_MARKER, INIT_FAILED_MARKER, INIT_MARKER } from '../fixtures/vm-init.ts';
-import type { Workload } from '../fixtures/workloads.ts';
-import { cpuModelFor } from './qemu/accel.ts';
-import { QEMU_PACKAGE, qemuBinary } from './qemu/binary.ts';
-import { cleanConsoleText } from './qemu/console.ts';
-import { startGuest } from './qemu/guest.ts';
-import type { Instance, Runner, RunnerContext, StartOptions } from './types.ts';
-
-type LinuxVmConfig = Config['runners']['linux-vm'];
+import type { Label } from '../../core/label.ts';
+import { memoiseUntilRejected } from '../../core/single-flight.ts';
+import { vmInitrd, type VmInitrd } from '../../fixtures/initramfs.ts';
+import { buildRootfs, cachedRootfs, type BuiltRootfs } from '../../fixtures/rootfs.ts';
+import { EXIT_MARKER, INIT_FAILED_MARKER, INIT_MARKER } from '../../fixtures/vm-init.ts';
+import type { Workload } from '../../fixtures/workloads.ts';
+import { cpuModelFor } from '../qemu/accel.ts';
+import { QEMU_PACKAGE, qemuBinary } from '../qemu/binary.ts';
+import { cleanConsoleText } from '../qemu/console.ts';
+import { startGuest } from '../qemu/guest.ts';
+import type { Instance, Runner, RunnerContext, StartOptions } from '../types.ts';
+import type { LinuxVmConfig } from './config.ts';
+import { guestKernel, type GuestKernel } from './kernel.ts';
 
 /** Kernel parameters of every Linux VM, each for a reason; they are part of the label. */
 const KERNEL_PARAMETERS: [string, string][] = [
@@ -53,7 +51,7 @@ interface Prepared {
 }
 
 /** Linux VMs under QEMU: Debian's cloud kernel, the workload rootfs as initramfs, a tiny init that starts the workload. */
-export function createLinuxVmRunner(opts: Omit<RunnerContext, 'config'> & { config: LinuxVmConfig }): Runner {
+export function createLinuxVmRunner(opts: RunnerContext<LinuxVmConfig>): Runner<'linux-vm'> {
   const { cacheDir, config, accelerator } = opts;
   const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
   // Keyed by the workload object: a variant with the same name (another command) gets its own initrd.

@@ -1,4 +1,13 @@
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import Docker from 'dockerode';
+import { which, type HostTool } from '../../core/host-tools.ts';
+
+const run = promisify(execFile);
+
+export const DOCKER_TOOL: HostTool = { bin: 'dockerd', pkg: 'docker.io', neededBy: 'the container runner' };
 
 /** The one Docker client of the process (DOCKER_HOST when set, else /var/run/docker.sock). */
 export const docker = new Docker();
@@ -44,5 +53,39 @@ export async function dockerAvailability(client: Docker = docker): Promise<Docke
       default:
         return { ok: false, reason: `the Docker engine at ${where} did not answer: ${e.message}`, fix: 'check that dockerd runs (docker version)' };
     }
+  }
+}
+
+const DOCKER_SOCKET = '/var/run/docker.sock';
+
+/**
+ * Starts dockerd in the background when it is installed but not running. dockerd is the one process the harness
+ * leaves running: it is the host's service, not an instance of a run.
+ */
+export async function ensureDockerd(log: (line: string) => void): Promise<void> {
+  // DOCKER_HOST names an engine elsewhere (or a socket of the user's): a local dockerd would not be the one used.
+  if (process.env.DOCKER_HOST || (await dockerPing())) return;
+  const dockerd = await which('dockerd');
+  if (!dockerd || process.getuid?.() !== 0) return;
+  mkdirSync('/var/log', { recursive: true });
+  const out = openSync('/var/log/isobench-dockerd.log', 'a');
+  log('starting dockerd (log: /var/log/isobench-dockerd.log)');
+  const child = spawn(dockerd, [], { detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  closeSync(out);
+  for (let i = 0; i < 100; i++) {
+    if (await dockerPing()) return;
+    await sleep(200);
+  }
+  log('dockerd did not answer within 20 s: see /var/log/isobench-dockerd.log');
+}
+
+async function dockerPing(): Promise<boolean> {
+  if (!existsSync(DOCKER_SOCKET)) return false;
+  try {
+    await run('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,4 +1,4 @@
-import type { OsFeature, Workload } from '../fixtures/workloads.ts';
+import type { OsFeature, Workload } from '../../fixtures/workloads.ts';
 
 /**
  * What Unikraft's app-elfloader (the kernel that runs a workload's own Linux binaries from its rootfs) can and cannot

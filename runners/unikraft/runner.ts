@@ -1,23 +1,21 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
-import { unikraftImageSchema, type Config, type UnikraftImageConfig } from '../core/config.ts';
-import type { Label } from '../core/results.ts';
-import { memoiseUntilRejected } from '../core/single-flight.ts';
-import { rootfsCpio } from '../fixtures/initramfs.ts';
-import { buildRootfs, cachedRootfs } from '../fixtures/rootfs.ts';
-import { checkInitrd, checkKernel, ImageError, locateKraftBuild, type KernelFormat } from '../fixtures/unikraft-image.ts';
-import type { Workload } from '../fixtures/workloads.ts';
-import { qemuBinary } from './qemu/binary.ts';
-import type { ConsoleLog } from './qemu/console.ts';
-import { startGuest } from './qemu/guest.ts';
-import { describeExit, type QemuProcess } from './qemu/launch.ts';
-import { unikraftCmdline, unikraftCpu } from './unikraft-cmdline.ts';
-import { elfloaderCannotRun, elfloaderMemoryMiB } from './unikraft-elfloader.ts';
-import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './unikraft-console.ts';
-import type { Instance, Phases, Runner, RunnerContext, StartOptions } from './types.ts';
-
-type UnikraftConfig = Config['runners']['unikraft'];
+import type { Label } from '../../core/label.ts';
+import { memoiseUntilRejected } from '../../core/single-flight.ts';
+import { rootfsCpio } from '../../fixtures/initramfs.ts';
+import { buildRootfs, cachedRootfs } from '../../fixtures/rootfs.ts';
+import type { Workload } from '../../fixtures/workloads.ts';
+import { qemuBinary } from '../qemu/binary.ts';
+import type { ConsoleLog } from '../qemu/console.ts';
+import { startGuest } from '../qemu/guest.ts';
+import { describeExit, type QemuProcess } from '../qemu/launch.ts';
+import type { Instance, Phases, Runner, RunnerContext, StartOptions } from '../types.ts';
+import { unikraftCmdline, unikraftCpu } from './cmdline.ts';
+import { unikraftImageSchema, type UnikraftConfig, type UnikraftImageConfig } from './config.ts';
+import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './console.ts';
+import { elfloaderCannotRun, elfloaderMemoryMiB } from './elfloader.ts';
+import { checkInitrd, checkKernel, ImageError, locateKraftBuild, type KernelFormat } from './image.ts';
 
 /** `initrd` value that packs the workload's own rootfs (for app-elfloader images, which run its Linux binaries). */
 export const WORKLOAD_ROOTFS = 'workload-rootfs';
@@ -102,7 +100,7 @@ function memoryKey(w: Workload, sharedElfloader: boolean): string {
  * Unikraft unikernels under QEMU, from images users bring (built with kraft). Without an image for a workload its
  * cells are "not run", with how to make one. A `standIn` image (tests only) is labelled as not being Unikraft.
  */
-export function createUnikraftRunner(opts: Omit<RunnerContext, 'config'> & { config: UnikraftConfig }): Runner {
+export function createUnikraftRunner(opts: RunnerContext<UnikraftConfig>): Runner<'unikraft'> {
   const { cacheDir, config, accelerator } = opts;
   /** Images resolved so far, for the label (which cannot wait). */
   const resolved = new Map<string, ResolvedImage>();
@@ -289,7 +287,7 @@ async function qemuEnd(qemu: QemuProcess): Promise<string> {
  * firstOutput and banner (ms after `requested`), from when the console received them; the banner only when the
  * image printed one. Called once the guest is ready, when the banner is on the console if it ever will be.
  */
-export async function consolePhases(console: ConsoleLog, requested: number): Promise<Pick<Phases, 'firstOutput' | 'banner'>> {
+export async function consolePhases(console: ConsoleLog, requested: number): Promise<Phases> {
   // The wait only looks the match up, with the arrival time of the chunk that completed it.
   const banner = await console.waitFor(BANNER_PATTERN, { timeoutMs: 1 }).catch(() => undefined);
   return {
