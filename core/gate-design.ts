@@ -9,6 +9,8 @@ import type { Results } from './results.ts';
 import { formatPercent } from '../reports/format.ts';
 import { GateRefusedError } from '../reports/compare.ts';
 import { logSpread, minimalDetectableEffect, smallestRoundsP, smallestTrialsP } from '../stats/power.ts';
+import { workload as workloadNamed } from '../fixtures/workloads.ts';
+import { runnerDescriptor } from '../runners/index.ts';
 
 export interface GateDesignCheck {
   warnings: string[];
@@ -37,14 +39,14 @@ const SAMPLES_PER_CELL: Record<SuiteName, { setting: string; count: (c: Config) 
   wake: { setting: 'suite.wake.trials', count: (c) => c.suite.wake.trials },
 };
 
-/** Every gated metric of every cell the run will measure (a Unikraft cell only where an image is configured). */
+/** Every gated metric of every cell the run will measure (a runner's cell only where its config lets it measure the workload). */
 function plannedRows(config: Config, runners: readonly RunnerName[]): PlannedRow[] {
   return Object.entries(config.gates.metrics).flatMap(([key, gate]) => {
     const suite = key.slice(0, key.indexOf('.')) as SuiteName;
     if (!config.suites.includes(suite)) return [];
     return config.workloads.flatMap((workload) =>
       runners
-        .filter((runner) => runner !== 'unikraft' || config.runners.unikraft.images[workload])
+        .filter((runner) => runnerDescriptor(runner).measures?.(config.runners[runner], workloadNamed(workload)) ?? true)
         .flatMap((runner) => variantsOf(suite, config).map((variant) => ({ key, suite, workload, runner, variant, threshold: gate.threshold }))),
     );
   });

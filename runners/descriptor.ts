@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { HostTool } from '../core/host-tools.ts';
 import type { Accelerator } from '../core/label.ts';
 import type { MetricDef, PhaseDef } from '../core/metric-def.ts';
+import type { Workload } from '../fixtures/workloads.ts';
 import type { Runner, RunnerContext } from './types.ts';
 
 /** What every runner's section of the config (`runners.<name>`) holds at least. */
@@ -72,6 +73,11 @@ export interface RunnerDescriptor<Name extends string = string, Schema extends S
    */
   checkInputs?(section: z.output<Schema>, cacheDir: string): Promise<void>;
   create(ctx: RunnerContext<z.output<Schema>>): Runner<Name>;
+  /**
+   * Whether its section lets it measure `workload` at all (an image configured for it), before any host check:
+   * which cells a run will measure, for planning. Absent: every workload.
+   */
+  measures?(section: z.output<Schema>, workload: Workload): boolean;
   /**
    * Phases of its starts that other platforms do not have, each timed by a cold-start metric (core/metrics.ts lists
    * them between first output and ready, in the registry's order). Its instances record them in `phases`.

@@ -55,5 +55,8 @@ describe('checkRoundsGate (ab)', () => {
     // 8 rounds: smallest one-sided p 1/256; × 4 comparisons ≥ 0.01, × 2 (no Unikraft image configured) below it.
     expect(() => checkRoundsGate(planned(), [...runners], 8)).toThrow(/over 4 gated comparisons/);
     expect(checkRoundsGate(planned(), ['container', 'unikraft'], 8).warnings).toEqual([]);
+    // A shared app-elfloader runs both workloads: 4 comparisons again.
+    const elfloader = parseConfig({ suites: ['cold-start'], workloads: ['http-hello', 'nginx'], runners: { unikraft: { elfloader: '/k' } } });
+    expect(() => checkRoundsGate(elfloader, ['container', 'unikraft'], 8)).toThrow(/over 4 gated comparisons/);
   });
 });

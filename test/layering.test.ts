@@ -8,13 +8,10 @@ import { importGraph } from './import-graph.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Files outside runners/ that may name a runner: the user's config (it configures runners by name), and files
- * another change is rewriting, each with what it still names.
+ * Files outside runners/ that may name a runner: the user's config (it configures runners by name), each with why.
  */
 const ALLOWED: Record<string, string> = {
   'bench.config.ts': 'the config of this testbed: it sets runners by name',
-  // The lead is reworking the gate's design check; it should ask the runner's descriptor which workloads it runs.
-  'core/gate-design.ts': 'pending: skips a Unikraft cell without an image of its own',
 };
 
 /** Where runners may be named: their own folder, and the tests and benchmarks that exercise them. */

@@ -1,7 +1,7 @@
 import { defineRunner } from '../descriptor.ts';
 import { qemuEngine, qemuPreflight } from '../qemu/engine.ts';
 import { unikraftConfigSchema } from './config.ts';
-import { createUnikraftRunner } from './runner.ts';
+import { configuresImage, createUnikraftRunner } from './runner.ts';
 
 /** Unikraft unikernels under QEMU, from the images users bring. */
 export const unikraftRunner = defineRunner({
@@ -10,6 +10,7 @@ export const unikraftRunner = defineRunner({
   engine: qemuEngine,
   preflight: qemuPreflight,
   create: createUnikraftRunner,
+  measures: configuresImage,
   phases: [
     { name: 'banner_ms', unit: 'ms', direction: 'lower', label: 'time to Unikraft banner', inSummary: true, phase: { name: 'banner', segment: 'until Unikraft banner', colour: '#ca8a04' } },
   ],

@@ -81,6 +81,20 @@ interface ImageChoice {
   sharedElfloader: boolean;
 }
 
+/** The image `w` boots with this config, if any. */
+export function imageFor(config: Pick<UnikraftConfig, 'images' | 'elfloader'>, w: Workload): ImageChoice | undefined {
+  const own = config.images[w.name];
+  if (own) return { config: own, sharedElfloader: false };
+  if (config.elfloader) return { config: unikraftImageSchema.parse({ kernel: config.elfloader, initrd: WORKLOAD_ROOTFS }), sharedElfloader: true };
+  return undefined;
+}
+
+/** Whether this config gives `w` an image that can run it, before any host check: what a run will measure. */
+export function configuresImage(config: Pick<UnikraftConfig, 'images' | 'elfloader'>, w: Workload): boolean {
+  const choice = imageFor(config, w);
+  return choice !== undefined && !(choice.sharedElfloader && elfloaderCannotRun(w));
+}
+
 interface Prepared {
   image: ResolvedImage;
   /** The initrd file QEMU loads, once the workload rootfs is packed. */
@@ -112,12 +126,7 @@ export function createUnikraftRunner(opts: RunnerContext<UnikraftConfig>): Runne
   const resolveOnce = (w: Workload, image: UnikraftImageConfig): Promise<ResolvedImage> =>
     resolving(w.name, () => resolveImage(w, image));
 
-  const chooseImage = (w: Workload): ImageChoice | undefined => {
-    const own = config.images[w.name];
-    if (own) return { config: own, sharedElfloader: false };
-    if (config.elfloader) return { config: unikraftImageSchema.parse({ kernel: config.elfloader, initrd: WORKLOAD_ROOTFS }), sharedElfloader: true };
-    return undefined;
-  };
+  const chooseImage = (w: Workload) => imageFor(config, w);
 
   const imageOf = (w: Workload): ImageChoice => {
     const choice = chooseImage(w);
