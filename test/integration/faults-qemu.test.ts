@@ -6,7 +6,7 @@ import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
 import { coldStartSuite } from '../../suites/cold-start.ts';
-import { descendants, qemuAmong } from './faults-helpers.ts';
+import { cmdline, descendants, qemuAmong } from './faults-helpers.ts';
 import { cacheDir, expectNothingLeft, runSuite } from './suites-helpers.ts';
 
 let accelerator: Accelerator;
@@ -21,10 +21,12 @@ afterAll(async () => {
 const vmRunner = () => createLinuxVmRunner({ cacheDir, accelerator, config: parseConfig({}).runners['linux-vm'] });
 const coldStart = (trials: number, readyTimeoutMs = 120_000) => parseConfig({ suite: { 'cold-start': { trials, warmups: 0, readyTimeoutMs } } });
 
-/** Resolves with the first QEMU this test process starts from now on. */
+/** Resolves with the first QEMU guest this test process starts from now on (not a `qemu-system -version` probe). */
 async function nextQemu(): Promise<number> {
   for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
-    const [pid] = await qemuAmong(await descendants(process.pid));
+    const guests: number[] = [];
+    for (const pid of await qemuAmong(await descendants(process.pid))) if (!/ -version\b/.test(await cmdline(pid))) guests.push(pid);
+    const [pid] = guests;
     if (pid) return pid;
     await new Promise((r) => setTimeout(r, 100));
   }
