@@ -64,10 +64,13 @@ describe('regression gate on real runs', () => {
   }, 900_000); // 16 runs of isobench, each with its own preflight, on a shared 2-core host
 
   it('refuses, before measuring, designs that could never show a regression (exit 2, naming what would work)', async () => {
-    const ab = await isobench(['ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '4', '--runner', 'container', '--workload', 'http-hello']);
+    // Both refused before they start anything: side by side.
+    const [ab, run] = await Promise.all([
+      isobench(['ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '4', '--runner', 'container', '--workload', 'http-hello']),
+      isobench([...runArgs('few', join(work, 'plain.config.ts')).map((a) => (a === TRIALS ? '3' : a)), '--baseline', baseline, '--gate']),
+    ]);
     expect(ab.code).toBe(2);
     expect(ab.stderr).toMatch(/4 rounds can never show a regression .*use --rounds 8/);
-    const run = await isobench([...runArgs('few', join(work, 'plain.config.ts')).map((a) => (a === TRIALS ? '3' : a)), '--baseline', baseline, '--gate']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no gated metric could ever be significant .*set --trials 8/);
   });
