@@ -41,7 +41,8 @@ async function refused(name: string, config: unknown) {
   return { ...exit, source: join(work, `${name}.config.ts`) };
 }
 
-describe('bad input through the real CLI: one line naming the problem and the fix, exit code 2, nothing started', () => {
+// Side by side: each is a CLI process refused before it starts anything, its time mostly Node loading isobench.
+describe.concurrent('bad input through the real CLI: one line naming the problem and the fix, exit code 2, nothing started', () => {
   it('an unknown config key names the key and what is allowed there', async () => {
     const exit = await refused('unknown-key', { suite: { 'cold-start': { trails: 3 } } });
     expect(exit.status).toBe(2);

@@ -17,10 +17,10 @@ function isobench(args: string[]): Promise<{ code: number; stdout: string; stder
 
 const TRIALS = '10';
 let work: string;
-const config = (delayMs: number) =>
+const config = (delayMs: number, warmups = 1) =>
   `import { defineConfig } from 'isobench';\n` +
   `export default defineConfig({ testbed: { name: 'gate-test', cacheDir: ${JSON.stringify(join(REPO_ROOT, '.isobench/cache'))} },` +
-  ` suite: { 'cold-start': { warmups: 1, injectDelayMs: ${delayMs} } } });\n`;
+  ` suite: { 'cold-start': { warmups: ${warmups}, injectDelayMs: ${delayMs} } } });\n`;
 const runArgs = (name: string, cfg: string) => [
   'run', '--runner', 'container', '--workload', 'http-hello', '--suite', 'cold-start', '--trials', TRIALS,
   '--no-install', '--config', cfg, '--out', join(work, name),
@@ -35,6 +35,7 @@ describe('regression gate on real runs', () => {
     // An ES module folder: the config's `import ... from 'isobench'` then goes through isobench's resolve hook.
     await writeFile(join(work, 'package.json'), '{ "type": "module" }\n');
     await writeFile(join(work, 'plain.config.ts'), config(0));
+    await writeFile(join(work, 'aa.config.ts'), config(0, 0));
     const first = await isobench(runArgs('a1', join(work, 'plain.config.ts')));
     expect(first.code, first.stderr).toBe(0);
     baseline = join(work, 'a1', 'latest', 'results.json');
@@ -50,10 +51,11 @@ describe('regression gate on real runs', () => {
     // Two runs minutes apart can differ by 2× on a shared host (seen here: 1.0 s, then 2.1 s): that drift is why
     // `ab` alternates the two sides round by round and takes the round as its sample, and so the A/A check goes
     // through it. 8 rounds: gates.minSamples, and their smallest one-sided signed-rank p (1/256) is below α; one trial a
-    // side per round, since the round, not the trial, is the sample.
+    // side per round, since the round, not the trial, is the sample; no warm-up, since both sides of every round
+    // start the same way (a fresh isobench process), and what the rounds compare is A against B.
     const ab = await isobench([
       'ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '8', '--trials', '1',
-      '--runner', 'container', '--workload', 'http-hello', '--config', join(work, 'plain.config.ts'),
+      '--runner', 'container', '--workload', 'http-hello', '--config', join(work, 'aa.config.ts'),
     ]);
     expect(ab.stdout, ab.stderr).toContain('cold-start.ready_ms');
     expect(ab.stdout).toMatch(/\| http-hello \| container \| .*\(n=8\) \| .*\(n=8\) \| [-+]\d+\.\d% \(8 rounds\) \|/);
@@ -62,10 +64,13 @@ describe('regression gate on real runs', () => {
   }, 900_000); // 16 runs of isobench, each with its own preflight, on a shared 2-core host
 
   it('refuses, before measuring, designs that could never show a regression (exit 2, naming what would work)', async () => {
-    const ab = await isobench(['ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '4', '--runner', 'container', '--workload', 'http-hello']);
+    // Both refused before they start anything: side by side.
+    const [ab, run] = await Promise.all([
+      isobench(['ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '4', '--runner', 'container', '--workload', 'http-hello']),
+      isobench([...runArgs('few', join(work, 'plain.config.ts')).map((a) => (a === TRIALS ? '3' : a)), '--baseline', baseline, '--gate']),
+    ]);
     expect(ab.code).toBe(2);
     expect(ab.stderr).toMatch(/4 rounds can never show a regression .*use --rounds 8/);
-    const run = await isobench([...runArgs('few', join(work, 'plain.config.ts')).map((a) => (a === TRIALS ? '3' : a)), '--baseline', baseline, '--gate']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no gated metric could ever be significant .*set --trials 8/);
   });

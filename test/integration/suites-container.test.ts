@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../../core/lifecycle.ts';
+import type { WorkloadName } from '../../core/config.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
 import { createContainerRunner } from '../../runners/container/runner.ts';
 import { dockerAvailability } from '../../runners/container/docker.ts';
@@ -37,14 +38,31 @@ describe('memory suite on containers (quick)', () => {
   });
 });
 
+/** The workloads with a reference tool, the rate it cross-checks and the tool. */
+const CROSS_CHECKED = [
+  ['nginx', 'requests_per_s', 'wrk'],
+  ['redis', 'ops_per_s', 'redis-benchmark'],
+  ['postgres', 'transactions_per_s', 'pgbench'],
+] as const;
+
+const throughputRuns = new Map<WorkloadName, ReturnType<typeof runSuite>>();
+/**
+ * The quick throughput cell of a workload, run once for the file: the reference tool runs after the load, on the
+ * same instance, so the suite's own checks and the cross-check's read the same cell (one load, one instance).
+ */
+function throughputCell(name: WorkloadName): ReturnType<typeof runSuite> {
+  let running = throughputRuns.get(name);
+  if (!running) {
+    const reference = CROSS_CHECKED.some(([n]) => n === name);
+    running = runSuite(throughputSuite, runner, WORKLOADS[name], quickConfig({ suite: { throughput: { reference } } }));
+    throughputRuns.set(name, running);
+  }
+  return running;
+}
+
 describe('throughput cross-check on containers (quick)', () => {
-  it.each([
-    ['nginx', 'requests_per_s', 'wrk'],
-    ['redis', 'ops_per_s', 'redis-benchmark'],
-    ['postgres', 'transactions_per_s', 'pgbench'],
-  ] as const)('%s: the reference tool runs on the same instance and the ratio is recorded', async (name, rateName, tool) => {
-    const config = quickConfig({ suite: { throughput: { reference: true } } });
-    const { cell, progress } = await runSuite(throughputSuite, runner, WORKLOADS[name], config);
+  it.each(CROSS_CHECKED)('%s: the reference tool runs on the same instance and the ratio is recorded', async (name, rateName, tool) => {
+    const { cell, progress } = await throughputCell(name);
     expect(cell.status, progress.join('\n')).toBe('ok');
     const reference = (cell.trials[0]!.detail as Record<string, any>).reference;
     expect(reference, JSON.stringify(reference)).toMatchObject({ ran: true, tool });
@@ -62,7 +80,7 @@ describe('throughput cross-check on containers (quick)', () => {
 
 describe('throughput suite on containers (quick)', () => {
   it.each(['http-hello', 'nginx'] as const)('%s: requests/s, µs latencies and memory under load, without errors', async (name) => {
-    const { cell, progress } = await runSuite(throughputSuite, runner, WORKLOADS[name]);
+    const { cell, progress } = await throughputCell(name);
     expect(cell.status, progress.join('\n')).toBe('ok');
     const rate = metric(cell, 'requests_per_s');
     expect(rate.direction).toBe('higher');
@@ -96,7 +114,7 @@ describe('throughput suite on containers (quick)', () => {
     ['redis', 'ops_per_s', ['PING', 'SET', 'GET']],
     ['postgres', 'transactions_per_s', ['select1', 'point-read', 'update']],
   ] as const)('%s: %s over the fixed mix, without errors', async (name, rateName, ops) => {
-    const { cell, progress } = await runSuite(throughputSuite, runner, WORKLOADS[name]);
+    const { cell, progress } = await throughputCell(name);
     expect(cell.status, progress.join('\n')).toBe('ok');
     expect(metric(cell, rateName).samples[0]).toBeGreaterThan(0);
     expect(metric(cell, 'latency_p50_us').samples[0]).toBeGreaterThan(0);
@@ -121,21 +139,24 @@ describe('throughput suite on containers (quick)', () => {
 });
 
 describe('density suite on containers (quick)', () => {
-  it('starts 20 http-hello containers, sweeps them, stops them all', async () => {
-    const { cell, progress } = await runSuite(densitySuite, runner, WORKLOADS['http-hello']);
+  // The bench's quick target is 20; every check below holds per instance, and 8 make the same ramp, sweep and stop.
+  const DENSITY = 8;
+
+  it(`starts ${DENSITY} http-hello containers, sweeps them, stops them all`, async () => {
+    const { cell, progress } = await runSuite(densitySuite, runner, WORKLOADS['http-hello'], quickConfig({ quick: { density: { target: DENSITY } } }));
     expect(cell.status, progress.join('\n')).toBe('ok');
     const extra = cell.extra as Record<string, any>;
-    expect(extra).toMatchObject({ stopReason: 'target', started: 20, answered: 20, leftovers: [] });
-    expect(metric(cell, 'density_count').samples).toEqual([20]);
-    expect(metric(cell, 'start_ms').samples).toHaveLength(20);
-    expect(metric(cell, 'pss_per_instance_bytes').samples).toHaveLength(20);
-    expect(extra.curve).toHaveLength(20);
-    expect(extra.curve.map((p: { instance: number }) => p.instance)).toEqual([...Array(20).keys()].map((i) => i + 1));
+    expect(extra).toMatchObject({ stopReason: 'target', started: DENSITY, answered: DENSITY, leftovers: [] });
+    expect(metric(cell, 'density_count').samples).toEqual([DENSITY]);
+    expect(metric(cell, 'start_ms').samples).toHaveLength(DENSITY);
+    expect(metric(cell, 'pss_per_instance_bytes').samples).toHaveLength(DENSITY);
+    expect(extra.curve).toHaveLength(DENSITY);
+    expect(extra.curve.map((p: { instance: number }) => p.instance)).toEqual([...Array(DENSITY).keys()].map((i) => i + 1));
     for (const point of extra.curve) expect(point.hostCpuBusy).toBeGreaterThanOrEqual(0);
-    // The harness's own cost of the sweep and the stop, per instance, for all 20.
+    // The harness's own cost of the sweep and the stop, per instance, for all of them.
     for (const phase of ['sweepMemory', 'sweepLiveness', 'stop']) {
-      expect(extra.harnessCost[phase]).toMatchObject({ instances: 20, wallMs: expect.any(Number), harnessCpuMs: expect.any(Number) });
-      expect(extra.harnessCost[phase].wallMsPerInstance).toBeCloseTo(extra.harnessCost[phase].wallMs / 20);
+      expect(extra.harnessCost[phase]).toMatchObject({ instances: DENSITY, wallMs: expect.any(Number), harnessCpuMs: expect.any(Number) });
+      expect(extra.harnessCost[phase].wallMsPerInstance).toBeCloseTo(extra.harnessCost[phase].wallMs / DENSITY);
     }
     // Every container's memory includes the docker-proxy of its port as a part, found by the one scan of the sweep.
     for (const trial of cell.trials.filter((t) => t.detail?.memory)) {

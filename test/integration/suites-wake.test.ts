@@ -152,13 +152,16 @@ describe('wake on Linux VMs (QEMU)', () => {
     await runner.prepare(redis);
   }, LONG);
 
-  it.each([httpHello, redis])(
-    '$name: pause (QMP stop/cont), snapshot (migrate to a file, new QEMU -incoming) and restart, state checked',
-    async (w: Workload) => {
+  // Redis alone: its state lives in the guest's memory, so it shows what pause and the snapshot keep and a restart
+  // loses; a static page (http-hello) keeps its state whatever happens, and goes through these same QEMU paths in
+  // the stand-in test below.
+  it(
+    'redis: pause (QMP stop/cont), snapshot (migrate to a file, new QEMU -incoming) and restart, state checked',
+    async () => {
       const trials = 1;
-      const { cells, progress } = await runSuite(wakeSuite, runner, w, wakeConfig(trials));
+      const { cells, progress } = await runSuite(wakeSuite, runner, redis, wakeConfig(trials));
       const strategies = byStrategy(cells);
-      expectPauseAndRestart(strategies, w, trials, progress);
+      expectPauseAndRestart(strategies, redis, trials, progress);
       const snapshot = strategies.snapshot!;
       expect(snapshot.status, `${snapshot.reason}\n${progress.join('\n')}`).toBe('ok');
       expect(values(snapshot, 'zero_pss_bytes')).toEqual([0]);
