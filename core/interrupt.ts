@@ -18,6 +18,13 @@ export class Interrupted extends Error {
  */
 const FATAL_UNWIND_MS = 60_000;
 
+/**
+ * One Ctrl-C can arrive more than once: the terminal signals the whole foreground group, and a wrapper in it (npm
+ * forwards signals to its script; tsx's CLI relays them to its child) sends it again a moment later. Within this
+ * time of the first, the same signal is that echo, not a second press asking to stop at once.
+ */
+const ECHO_MS = 1_000;
+
 export interface Interruptions {
   /**
    * Aborted on the first SIGINT/SIGTERM (reason: an Interrupted) or uncaught error (reason: that error): the run
@@ -42,13 +49,16 @@ export function watchInterruptions(log: (line: string) => void): Interruptions {
       .finally(() => process.exit(code));
   };
 
+  let first: { signal: NodeJS.Signals; at: number } | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     const interrupted = new Interrupted(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+    if (first && first.signal === signal && performance.now() - first.at < ECHO_MS) return;
     if (controller.signal.aborted) {
       log(`${signal} again: stopping the instances and exiting now; results.json holds the cells finished so far`);
       stopAndExit(interrupted.exitCode);
       return;
     }
+    first = { signal, at: performance.now() };
     log(`\n${signal}: stopping every instance and writing the partial results (${signal} again to stop at once)`);
     controller.abort(interrupted);
   };

@@ -27,7 +27,10 @@ beforeAll(async () => {
   sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
 });
 afterAll(async () => {
-  sleeper.kill('SIGKILL');
+  // Gone only once it has exited: right after the kill it may still be listed as a running child.
+  const gone = new Promise((resolve) => sleeper.once('exit', resolve));
+  if (sleeper.exitCode === null && sleeper.signalCode === null) sleeper.kill('SIGKILL');
+  await gone;
   await stopAll();
   await expectNothingLeft();
 });

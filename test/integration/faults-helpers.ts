@@ -53,9 +53,9 @@ export function startNpx(args: string[], env: NodeJS.ProcessEnv = {}) {
   return startProcess('npx', args, env);
 }
 
-/** `isobench <args>` through the real CLI, as `npm run bench` runs it. */
+/** `isobench <args>` through the real CLI, as `npm run bench` runs it (node bin/isobench.js, no wrapper process). */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return startNpx(['tsx', 'core/cli.ts', ...args], env);
+  return startProcess(process.execPath, ['bin/isobench.js', ...args], env);
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliExit> {
