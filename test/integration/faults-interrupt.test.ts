@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResults } from '../../core/results-io.ts';
 import { cmdline, descendants, leftBy, qemuAmong, running, runFolders, startCli, startProcess } from './faults-helpers.ts';
 
-// Interrupting a real `npm run bench` (npx tsx core/cli.ts run) while a Linux VM boots under QEMU.
+// Interrupting a real `npm run bench` (node bin/isobench.js run) while a Linux VM boots under QEMU.
 
 let work: string;
 beforeAll(async () => {
