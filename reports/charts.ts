@@ -23,7 +23,7 @@ declare module 'chart.js' {
 export type ChartTable =
   | { kind: 'metrics'; metrics: string[] }
   | { kind: 'phases' }
-  | { kind: 'density'; metric: string }
+  | { kind: 'count'; metric: string }
   | { kind: 'curves'; field: string };
 
 /** One chart of the report: a JSON-only chart.js configuration, plus what the page script adds to it. */
@@ -231,7 +231,7 @@ function bars(
 
 const WHISKERS = 'Bars are medians over trials; whiskers their confidence interval (level in the table).';
 
-function memoryBars(id: string, title: string, suite: SuiteName, workload: WorkloadView): ChartSpec | null {
+function sizeBars(id: string, title: string, suite: SuiteName, workload: WorkloadView): ChartSpec | null {
   const MIB_SCALE: Record<string, number> = { bytes: 2 ** -20, MiB: 1 };
   const names = workload.metricNames.filter((name) =>
     workload.lanes.some((l) => l.metrics.some((m) => m.name === name && m.unit in MIB_SCALE)),
@@ -301,7 +301,7 @@ function countBars(prefix: string, chart: Extract<ChartDecl, { kind: 'count' }>,
   if (!workload.metricNames.includes(chart.metric)) return null;
   const lanes = workload.lanes.filter((l) => metricOf(l, chart.metric));
   return bars(
-    { id: `${prefix}-${chart.id}`, title: chart.title, caption: chart.caption, table: { kind: 'density', metric: chart.metric } },
+    { id: `${prefix}-${chart.id}`, title: chart.title, caption: chart.caption, table: { kind: 'count', metric: chart.metric } },
     lanes,
     [{ label: chart.unit, byLane: true, value: (l) => barOf(metricOf(l, chart.metric), 1) }],
     chart.unit,
@@ -365,8 +365,8 @@ function drawn(chart: ChartDecl, suite: SuiteName, workload: WorkloadView, prefi
       return [sampleStrip(`${prefix}-${chart.id}`, suite, workload, chart.metric)];
     case 'phases':
       return [phaseBreakdown(`${prefix}-${chart.id}`, workload)];
-    case 'memory':
-      return [memoryBars(`${prefix}-${chart.id}`, chart.title, suite, workload)];
+    case 'sizes':
+      return [sizeBars(`${prefix}-${chart.id}`, chart.title, suite, workload)];
     case 'headlines':
       return headlineCharts(prefix, suite, workload);
     case 'latencies':
@@ -391,7 +391,7 @@ export function workloadCharts(suite: SuiteName, workload: WorkloadView, prefix:
 export function chartedMetrics(charts: readonly ChartSpec[]): string[] {
   return [
     ...new Set(
-      charts.flatMap((c) => (c.table.kind === 'metrics' ? c.table.metrics : c.table.kind === 'density' ? [c.table.metric] : [])),
+      charts.flatMap((c) => (c.table.kind === 'metrics' ? c.table.metrics : c.table.kind === 'count' ? [c.table.metric] : [])),
     ),
   ];
 }

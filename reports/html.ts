@@ -92,7 +92,7 @@ function curveTable(lanes: readonly Lane[], field: string): string {
 }
 
 /** How far each lane got and why it stopped, from the suite's own record of it. */
-function densityTable(lanes: readonly Lane[], metric: string): string {
+function countTable(lanes: readonly Lane[], metric: string): string {
   const rows = lanes.flatMap((lane) => {
     const m = lane.metrics.find((x) => x.name === metric);
     if (!m) return [];
@@ -109,8 +109,8 @@ function chartTable(spec: ChartTable, lanes: readonly Lane[]): string {
       return table(METRIC_HEAD, metricRows(lanes, spec.metrics));
     case 'phases':
       return phaseTable(lanes);
-    case 'density':
-      return densityTable(lanes, spec.metric);
+    case 'count':
+      return countTable(lanes, spec.metric);
     case 'curves':
       return curveTable(lanes, spec.field);
   }

@@ -18,7 +18,7 @@ export type ChartDecl =
   /** Where the time to ready goes: the median time of each phase (cold-start metrics with a `phase`), stacked. */
   | { kind: 'phases'; id: string }
   /** Bars of every metric in bytes or MiB the workload measured, a series each. */
-  | { kind: 'memory'; id: string; title: string }
+  | { kind: 'sizes'; id: string; title: string }
   /** A bar chart per headline metric the workload measured, each bar a lane. */
   | { kind: 'headlines' }
   /** Latency percentiles (`latency_p<N>_<unit>`), one chart per unit. */

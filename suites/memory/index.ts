@@ -10,7 +10,7 @@ export const memorySuite = defineSuite({
   metrics: MEMORY_METRICS,
   title: 'Memory',
   description: 'Host-side memory of an idle instance (RSS and PSS as the host accounts them), and the smallest guest memory the workload still started in.',
-  charts: [{ kind: 'memory', id: 'memory', title: 'memory' }],
+  charts: [{ kind: 'sizes', id: 'memory', title: 'memory' }],
   samples: { setting: 'suite.memory.samples', count: (s) => s.samples },
   run: runMemory,
 });
