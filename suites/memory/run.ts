@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Trial } from '../../core/cell-schema.ts';
 import { specOf } from '../../core/metric-def.ts';
-import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from '../cell.ts';
+import { buildCell, cellLabel, metricFromTrials } from '../cell.ts';
 import { coldStartSettings } from '../cold-start/config.ts';
 import { withInstance } from '../instance.ts';
+import { attempt, measuring } from '../trials.ts';
 import type { SuiteContext } from '../types.ts';
 import { memorySettings, SUITE } from './config.ts';
 import { MEMORY_METRICS } from './metrics.ts';
@@ -21,25 +22,25 @@ const MIN_MEMORY = specOf(SUITE, MEMORY_METRICS, 'min_memory_mib');
  */
 async function idleTrial(ctx: SuiteContext, index: number, readyTimeoutMs: number): Promise<Trial> {
   const { settleMs } = memorySettings(ctx);
-  const startedAt = new Date().toISOString();
-  try {
-    return await withInstance(ctx, { readyTimeoutMs }, async (instance) => {
-      await sleep(settleMs, undefined, { signal: ctx.signal });
-      const sample = await instance.memory();
-      return {
-        index,
-        warmup: false,
-        ok: true,
-        startedAt,
-        phases: { requested: 0, ...instance.phases },
-        values: { [IDLE_RSS.name]: sample.rssBytes, [IDLE_PSS.name]: sample.pssBytes },
-        detail: { memory: sample, settleMs },
-      };
-    });
-  } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    return failedTrial(index, startedAt, trialError(error));
-  }
+  return attempt<Trial>(
+    ctx,
+    index,
+    (startedAt) =>
+      withInstance(ctx, { readyTimeoutMs }, async (instance) => {
+        await sleep(settleMs, undefined, { signal: ctx.signal });
+        const sample = await instance.memory();
+        return {
+          index,
+          warmup: false,
+          ok: true,
+          startedAt,
+          phases: { requested: 0, ...instance.phases },
+          values: { [IDLE_RSS.name]: sample.rssBytes, [IDLE_PSS.name]: sample.pssBytes },
+          detail: { memory: sample, settleMs },
+        };
+      }),
+    (failed) => failed,
+  );
 }
 
 /** Attempts a bisection over [low, high] takes, its confirmation included: for the progress estimate. */
@@ -54,16 +55,11 @@ export async function runMemory(ctx: SuiteContext) {
   const { readyTimeoutMs } = coldStartSettings(ctx);
   const bisect = settings.minMemory.enabled && ctx.runner.fixedMemory === undefined;
   const { lowMiB, highMiB, requests } = settings.minMemory;
-  ctx.progress.begin(
-    { suite: SUITE, workload: ctx.workload.name, runner: ctx.runner.name },
-    settings.samples + (bisect ? bisectionSteps(lowMiB, highMiB) : 0),
-  );
-
   const trials: Trial[] = [];
   const skipped = ctx.runner.fixedMemory ?? 'disabled in the config (suite.memory.minMemory.enabled)';
   let minMemory: MinMemoryExtra = { skipped: bisect ? 'interrupted before the bisection finished' : skipped };
   let step = 0;
-  try {
+  await measuring(ctx, SUITE, settings.samples + (bisect ? bisectionSteps(lowMiB, highMiB) : 0), async () => {
     for (let i = 0; i < settings.samples; i++) {
       ctx.progress.step(++step, `idle sample ${i + 1}/${settings.samples}`);
       const trial = await idleTrial(ctx, i, readyTimeoutMs);
@@ -78,11 +74,7 @@ export async function runMemory(ctx: SuiteContext) {
       minMemory = extra;
       if (!trial.ok) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: ${trial.error?.reason}`);
     }
-  } catch (error) {
-    if (!ctx.signal.aborted) throw error;
-  } finally {
-    ctx.progress.end();
-  }
+  });
 
   const metrics = [metricFromTrials(IDLE_RSS, trials), metricFromTrials(IDLE_PSS, trials)];
   if (bisect) metrics.push(metricFromTrials(MIN_MEMORY, trials, minMemoryFlags(minMemory)));

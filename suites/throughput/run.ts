@@ -1,7 +1,7 @@
 import type { Trial } from '../../core/cell-schema.ts';
 import type { Workload } from '../../fixtures/workloads.ts';
 import type { Endpoint, Instance, ServerCpu } from '../../runners/types.ts';
-import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from '../cell.ts';
+import { buildCell, cellLabel, failedTrial, metricFromTrials } from '../cell.ts';
 import { coldStartSettings } from '../cold-start/config.ts';
 import { withInstance } from '../instance.ts';
 import { describeLoad, describeReference } from '../load/describe.ts';
@@ -10,6 +10,7 @@ import type { LoadResult, LoadSpec, LoadTarget } from '../load/protocol.ts';
 import { runReference, type ReferenceResult } from '../load/reference.ts';
 import { runLoad } from '../load/run-load.ts';
 import { clientBoundReasons, connectionNote, loadFlags, RATE_METRIC, throughputMetrics, throughputValues } from '../load/verdict.ts';
+import { attempt, measuring } from '../trials.ts';
 import type { SuiteContext } from '../types.ts';
 import { SUITE, throughputSettings, type ThroughputSettings } from './config.ts';
 
@@ -76,9 +77,8 @@ function serverCpuMeter(instance: Instance) {
 
 async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: number): Promise<Repetition> {
   const settings = throughputSettings(ctx);
-  const startedAt = new Date().toISOString();
-  try {
-    return await withInstance(ctx, { readyTimeoutMs }, async (instance) => {
+  const measure = (startedAt: string) =>
+    withInstance(ctx, { readyTimeoutMs }, async (instance): Promise<Repetition> => {
       const target = loadTarget(ctx.workload, instance.endpoint, settings);
       const spec: LoadSpec = { ...target, warmupS: settings.warmupS, durationS: settings.durationS };
       const sampler = memorySampler(instance, MEMORY_SAMPLE_INTERVAL_MS);
@@ -120,10 +120,7 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
       }
       return { trial: { index, warmup: false, ok: true, startedAt, phases, values, detail }, flags, clientBound, ...(note ? { note } : {}) };
     });
-  } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    return { trial: failedTrial(index, startedAt, trialError(error)), flags: [], clientBound: [] };
-  }
+  return attempt(ctx, index, measure, (trial) => ({ trial, flags: [], clientBound: [] }));
 }
 
 /**
@@ -135,13 +132,11 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
 export async function runThroughput(ctx: SuiteContext) {
   const settings = throughputSettings(ctx);
   const { readyTimeoutMs } = coldStartSettings(ctx);
-  ctx.progress.begin({ suite: SUITE, workload: ctx.workload.name, runner: ctx.runner.name }, settings.repetitions);
-
   const trials: Trial[] = [];
   const flags: string[] = [];
   const clientBound: string[] = [];
   const connectionNotes = new Set<string>();
-  try {
+  await measuring(ctx, SUITE, settings.repetitions, async () => {
     for (let i = 0; i < settings.repetitions; i++) {
       ctx.progress.step(i + 1, `repetition ${i + 1}/${settings.repetitions} (${settings.durationS} s)`);
       const { trial, flags: trialFlags, clientBound: bound, note } = await repetition(ctx, i, readyTimeoutMs);
@@ -154,11 +149,7 @@ export async function runThroughput(ctx: SuiteContext) {
       if (!trial.ok) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: repetition ${i + 1} failed: ${trial.error?.reason}`);
       for (const f of trialFlags) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: ${prefix}${f}`);
     }
-  } catch (error) {
-    if (!ctx.signal.aborted) throw error;
-  } finally {
-    ctx.progress.end();
-  }
+  });
 
   // The probe speaks the workload's protocol, so its kind is the kind of load.
   // A rate the load generator capped is a lower bound of the server's, and says so wherever it is shown.
