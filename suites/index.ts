@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { coldStartSuite } from './cold-start/index.ts';
 import { densitySuite } from './density/index.ts';
 import type { SuiteDescriptor } from './descriptor.ts';
@@ -16,11 +15,13 @@ type Descriptor = (typeof SUITES)[number];
 export type SuiteName = Descriptor['name'];
 export const SUITE_NAMES = SUITES.map((d) => d.name) as [SuiteName, ...SuiteName[]];
 
-/** Each suite's section of the config (`suite.<name>`), under its name. */
+/** Each suite's section schema of the config (`suite.<name>`), under its name. */
 export type SuiteSections = { [D in Descriptor as D['name']]: D['config'] };
-export const suiteSections = Object.fromEntries(SUITES.map((d) => [d.name, d.config])) as SuiteSections;
-export type SuiteSettings = { [D in Descriptor as D['name']]: z.output<D['config']> };
 
+/**
+ * The suite `name`. Its functions take its own section, which the type no longer says: callers hand them
+ * `config.suite[name]`, the section of that name.
+ */
 export function suiteDescriptor(name: SuiteName): SuiteDescriptor<SuiteName> {
   return SUITES.find((d) => d.name === name)! as unknown as SuiteDescriptor<SuiteName>;
 }
