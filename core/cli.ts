@@ -13,6 +13,7 @@ import { gateCommand } from './gate-command.ts';
 import { AB_DEFAULT_ROUNDS, AB_DEFAULT_TRIALS, abCommand } from './ab.ts';
 import { GateRefusedError } from '../reports/index.ts';
 import { reportCommand } from './report-command.ts';
+import { SUITES } from '../suites/index.ts';
 
 const USAGE = `usage: isobench [run] [options]          measure (npm run bench -- [options])
        isobench doctor [--no-install]     check the host: Docker, QEMU, KVM, cores, memory
@@ -118,7 +119,8 @@ export async function main(argv: string[]): Promise<number> {
       const rounds = positiveInt(values.rounds, '--rounds') ?? AB_DEFAULT_ROUNDS;
       if (rounds % 2) throw new UsageError(`--rounds: expected an even number (rounds run A B, then B A, ...), got ${rounds}`);
       const trials = positiveInt(values.trials, '--trials') ?? AB_DEFAULT_TRIALS;
-      const suites = list(values.suite, SUITE_NAMES, '--suite') ?? ['cold-start'];
+      // By default the suites whose samples `--trials` counts: each round is `--trials` trials of them.
+      const suites = list(values.suite, SUITE_NAMES, '--suite') ?? SUITES.filter((d) => d.runOptions?.trials).map((d) => d.name);
       const runners = list(values.runner, RUNNER_NAMES, '--runner');
       const workloads = list(values.workload, WORKLOAD_NAMES, '--workload');
       const planned = resolveRunConfig((await loadConfig(values.config)).config, { suites, runners, workloads, trials, quick: values.quick, json: false, install: false });

@@ -1,85 +1,19 @@
 import { z } from 'zod';
 import { defaultGateMetrics, metricByKey, METRIC_KEYS } from './metrics.ts';
-import { nonNegativeInt, positiveInt, mib, WORKLOAD_NAMES } from './config-values.ts';
+import { WORKLOAD_NAMES } from './config-values.ts';
 import { runnerSections } from '../runners/index.ts';
+import { SUITE_NAMES, SUITES, type SuiteName, type SuiteSections } from '../suites/index.ts';
 
 export { RUNNER_NAMES, type RunnerName } from '../runners/index.ts';
+export { SUITE_NAMES, type SuiteName } from '../suites/index.ts';
 export { WORKLOAD_NAMES, type WorkloadName } from './config-values.ts';
-
-export const SUITE_NAMES = ['cold-start', 'memory', 'throughput', 'density', 'wake'] as const;
-export type SuiteName = (typeof SUITE_NAMES)[number];
 
 const runnersSchema = z.strictObject(runnerSections);
 
-const coldStart = z.strictObject({
-  trials: positiveInt.default(10),
-  warmups: nonNegativeInt.default(1),
-  readyTimeoutMs: positiveInt.default(60_000),
-  /** Test-only: a fixed sleep before every start, to prove the regression gate catches a slowdown. */
-  injectDelayMs: nonNegativeInt.default(0),
-});
-
-const memory = z.strictObject({
-  settleMs: nonNegativeInt.default(1_000),
-  /** Idle footprints per cell, each of a fresh instance; the gate needs at least gates.minSamples. */
-  samples: positiveInt.default(8),
-  minMemory: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      lowMiB: mib.default(2),
-      highMiB: mib.default(1024),
-      requests: positiveInt.default(20),
-    })
-    .prefault({}),
-});
-
-const throughput = z.strictObject({
-  connections: positiveInt.max(1_000).default(10),
-  durationS: positiveInt.max(600).default(10),
-  /** Load before each measured phase, discarded: connections opened, server caches and the guest's page cache warm. */
-  warmupS: nonNegativeInt.max(600).default(1),
-  pipelining: positiveInt.max(100).default(1),
-  /** Load runs per cell, each one sample; the gate needs at least gates.minSamples. */
-  repetitions: positiveInt.default(8),
-  /** Concurrent clients for the PostgreSQL and Redis loads. */
-  clients: positiveInt.max(256).default(8),
-  /**
-   * After each repetition, run the reference tool (wrk, redis-benchmark, pgbench) against the same instance with
-   * the same connections and duration, and record isobench's figure over its (vs_reference).
-   */
-  reference: z.boolean().default(false),
-});
-
-const density = z.strictObject({
-  target: positiveInt.default(50),
-  /** Share of MemAvailable (at the start) that must stay free. */
-  memoryReserve: z.number().min(0).max(0.95).default(0.25),
-  startTimeoutMs: positiveInt.default(60_000),
-  concurrency: positiveInt.max(64).default(1),
-});
-
-/** How an instance goes to zero and comes back (suite `wake`); each strategy is a row of its own. */
-export const WAKE_STRATEGIES = ['pause', 'snapshot', 'restart'] as const;
-export type WakeStrategy = (typeof WAKE_STRATEGIES)[number];
-
-const wake = z.strictObject({
-  /** Cycles per strategy, each on a fresh instance: start, write state, idle, to zero, wake through the proxy. */
-  trials: positiveInt.default(10),
-  strategies: z.array(z.enum(WAKE_STRATEGIES)).nonempty().default([...WAKE_STRATEGIES]),
-  /** Time the instance sits idle, ready and written to, before it is scaled to zero. */
-  idleMs: nonNegativeInt.default(1_000),
-  readyTimeoutMs: positiveInt.default(60_000),
-  /** From the client's connect to the whole reply, wake included. */
-  wakeTimeoutMs: positiveInt.default(60_000),
-});
-
-const suitesSchema = z.strictObject({
-  'cold-start': coldStart.prefault({}),
-  memory: memory.prefault({}),
-  throughput: throughput.prefault({}),
-  density: density.prefault({}),
-  wake: wake.prefault({}),
-});
+/** Each suite's section, with its defaults also when the config leaves it out. */
+const suitesSchema = z.strictObject(
+  Object.fromEntries(SUITES.map((d) => [d.name, (d.config as z.ZodObject).prefault({})])) as { [K in SuiteName]: z.ZodPrefault<SuiteSections[K]> },
+);
 
 const gateMetric = z.strictObject({
   /** Defaults to the metric's own (core/metrics.ts); a contrary one is refused. */
@@ -126,13 +60,11 @@ const gatesSchema = z.strictObject({
 
 /** Overrides applied by `--quick`; same shape as the suites section, every key optional. */
 const quickSchema = z
-  .strictObject({
-    'cold-start': coldStart.partial().optional(),
-    memory: memory.partial().optional(),
-    throughput: throughput.partial().optional(),
-    density: density.partial().optional(),
-    wake: wake.partial().optional(),
-  })
+  .strictObject(
+    Object.fromEntries(SUITES.map((d) => [d.name, (d.config as z.ZodObject).partial().optional()])) as {
+      [K in SuiteName]: z.ZodOptional<ReturnType<SuiteSections[K]['partial']>>;
+    },
+  )
   .prefault({});
 
 export const configSchema = z.strictObject({
@@ -146,7 +78,10 @@ export const configSchema = z.strictObject({
   runners: runnersSchema.prefault({}),
   workloads: z.array(z.enum(WORKLOAD_NAMES)).nonempty().default([...WORKLOAD_NAMES]),
   /** Suites `npm run bench` runs when no `--suite` is given. */
-  suites: z.array(z.enum(SUITE_NAMES)).nonempty().default(['cold-start']),
+  suites: z
+    .array(z.enum(SUITE_NAMES))
+    .nonempty()
+    .default(() => SUITES.filter((d) => d.byDefault).map((d) => d.name) as [SuiteName, ...SuiteName[]]),
   suite: suitesSchema.prefault({}),
   quick: quickSchema,
   gates: gatesSchema.prefault({}),
@@ -222,14 +157,8 @@ function writtenQuick(parsed: Config['quick'], written: Record<string, object> |
   return quick as Config['quick'];
 }
 
-/** What `--quick` changes when the config's own `quick` section does not say otherwise. */
-export const QUICK_DEFAULTS = {
-  'cold-start': { trials: 3, warmups: 1 },
-  memory: { samples: 1 },
-  throughput: { durationS: 3, repetitions: 1 },
-  density: { target: 20 },
-  wake: { trials: 3, idleMs: 200 },
-} as const;
+/** What `--quick` changes when the config's own `quick` section does not say otherwise: each suite's own. */
+export const QUICK_DEFAULTS = Object.fromEntries(SUITES.map((d) => [d.name, d.quick])) as { [D in (typeof SUITES)[number] as D['name']]: D['quick'] };
 
 /** The config with the quick profile's overrides applied to the suites. */
 export function applyQuick(config: Config): Config {

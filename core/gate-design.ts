@@ -11,6 +11,7 @@ import { GateRefusedError } from '../reports/compare.ts';
 import { logSpread, minimalDetectableEffect, smallestRoundsP, smallestTrialsP } from '../stats/power.ts';
 import { workload as workloadNamed } from '../fixtures/workloads.ts';
 import { runnerDescriptor } from '../runners/index.ts';
+import { suiteDescriptor } from '../suites/index.ts';
 
 export interface GateDesignCheck {
   warnings: string[];
@@ -27,17 +28,14 @@ interface PlannedRow {
 }
 
 /** The variants a suite measures as cells of their own, per workload and runner. */
-const variantsOf = (suite: SuiteName, config: Config): (string | undefined)[] =>
-  suite === 'wake' ? config.suite.wake.strategies : [undefined];
+const variantsOf = (suite: SuiteName, config: Config): readonly (string | undefined)[] =>
+  suiteDescriptor(suite).variants?.(config.suite[suite]) ?? [undefined];
 
 /** Where a suite's samples per cell are set, and how many the config asks for; null where the run decides (density). */
-const SAMPLES_PER_CELL: Record<SuiteName, { setting: string; count: (c: Config) => number } | null> = {
-  'cold-start': { setting: '--trials', count: (c) => c.suite['cold-start'].trials },
-  memory: { setting: 'suite.memory.samples', count: (c) => c.suite.memory.samples },
-  throughput: { setting: 'suite.throughput.repetitions', count: (c) => c.suite.throughput.repetitions },
-  density: null,
-  wake: { setting: 'suite.wake.trials', count: (c) => c.suite.wake.trials },
-};
+function samplesPerCell(suite: SuiteName, config: Config): { setting: string; n: number } | null {
+  const samples = suiteDescriptor(suite).samples;
+  return samples ? { setting: samples.setting, n: samples.count(config.suite[suite]) } : null;
+}
 
 /** Every gated metric of every cell the run will measure (a runner's cell only where its config lets it measure the workload). */
 function plannedRows(config: Config, runners: readonly RunnerName[]): PlannedRow[] {
@@ -68,8 +66,8 @@ export function checkTrialsGate(config: Config, runners: readonly RunnerName[], 
     const samples = baseline.cells
       .find((c) => c.suite === row.suite && c.workload === row.workload && c.runner === row.runner && c.variant === row.variant)
       ?.metrics.find((m) => m.name === row.key.slice(row.key.indexOf('.') + 1))?.samples;
-    const per = SAMPLES_PER_CELL[row.suite];
-    return samples?.length && per ? [{ ...row, samples, n: per.count(config), setting: per.setting }] : [];
+    const per = samplesPerCell(row.suite, config);
+    return samples?.length && per ? [{ ...row, samples, n: per.n, setting: per.setting }] : [];
   });
   const judged = rows.filter((r) => r.samples.length >= minSamples && r.n >= minSamples);
   const m = judged.length;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Accelerator, Environment } from './results.ts';
 import type { Engine, EngineVersion } from '../runners/descriptor.ts';
-import { parseKbFields } from './procmem.ts';
+import { memAvailableBytes } from './procmem.ts';
 
 const run = promisify(execFile);
 export const REPO_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -18,10 +18,6 @@ async function osName(): Promise<string> {
   } catch {
     return 'unknown';
   }
-}
-
-export async function memAvailableBytes(): Promise<number> {
-  return parseKbFields(await readFile('/proc/meminfo', 'utf8')).MemAvailable ?? 0;
 }
 
 async function harness(): Promise<Environment['harness']> {

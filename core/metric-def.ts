@@ -1,5 +1,5 @@
-// Apart from core/metrics.ts: runners declare the metrics of their own phases, and metrics.ts lists them from the
-// runner registry.
+// Apart from core/metrics.ts: runners and suites declare their metrics, and metrics.ts lists them from their
+// registries.
 
 export type Direction = 'lower' | 'higher';
 
@@ -32,4 +32,21 @@ export interface MetricDef {
   gateThreshold?: number;
   /** Cold start only: the metric is the time of this phase, in ms after the start was requested. */
   phase?: PhaseDef;
+}
+
+/** What a result's metric records of its definition, in the results file's key order. */
+export interface MetricSpec {
+  name: string;
+  unit: string;
+  direction: Direction;
+}
+
+/**
+ * The definition of metric `name` among a suite's `metrics`, as its results record it; an unregistered name is a
+ * bug, found as soon as the suite loads.
+ */
+export function specOf(suite: string, metrics: readonly MetricDef[], name: string): MetricSpec {
+  const def = metrics.find((m) => m.name === name);
+  if (!def) throw new Error(`metric ${suite}.${name} is not among the metrics of suites/${suite}/: add it there`);
+  return { name: def.name, unit: def.unit, direction: def.direction };
 }

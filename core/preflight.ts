@@ -3,7 +3,7 @@ import type { Accelerator, Environment } from './results.ts';
 import { collectEnvironment, type EngineVersions } from './host.ts';
 import { ensureTools, installCommand } from './host-tools.ts';
 import { ENGINES, RUNNER_NAMES, runnerDescriptor } from '../runners/index.ts';
-import { REFERENCE_TOOLS } from '../suites/load/reference.ts';
+import { suiteDescriptor } from '../suites/index.ts';
 
 export interface HostReadiness {
   environment: Environment;
@@ -30,10 +30,10 @@ export async function prepareHost(
   const used = RUNNER_NAMES.filter((name) => runners.includes(name)).map(runnerDescriptor);
   const runnerProblems: Partial<Record<RunnerName, string>> = {};
   const missing = await ensureTools([...new Set(used.flatMap((d) => d.engine.tools))], opts);
-  // The throughput cross-check's tools: one still missing makes its rows say "not run" and how to install it.
-  if (config.suites.includes('throughput') && config.suite.throughput.reference) {
-    await ensureTools(Object.values(REFERENCE_TOOLS), opts);
-  }
+  // What the suites' settings need (the throughput cross-check's tools): a tool still missing makes their rows say
+  // "not run" and how to install it.
+  const suiteTools = config.suites.flatMap((name) => suiteDescriptor(name).tools?.(config.suite[name]) ?? []);
+  if (suiteTools.length) await ensureTools(suiteTools, opts);
   for (const d of used) {
     const lacking = d.engine.tools.filter((t) => missing.includes(t));
     if (lacking.length) {

@@ -17,6 +17,11 @@ export function parseKbFields(text: string): Record<string, number> {
   return fields;
 }
 
+/** The host's MemAvailable, in bytes. */
+export async function memAvailableBytes(): Promise<number> {
+  return parseKbFields(await readFile('/proc/meminfo', 'utf8')).MemAvailable ?? 0;
+}
+
 /** Host-side memory of one process from /proc (smaps_rollup for PSS, status for the peak). */
 export async function processMemory(pid: number): Promise<ProcessMemory> {
   const [rollup, status] = await Promise.all([

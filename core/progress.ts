@@ -1,4 +1,4 @@
-import type { RunnerName, SuiteName } from './config.ts';
+import type { RunnerName } from './config.ts';
 import type { Progress } from '../suites/types.ts';
 
 export function formatDuration(ms: number): string {
@@ -60,7 +60,7 @@ export function createProgress(
     cell(index: number, total: number) {
       cellOf = `cell ${index}/${total} `;
     },
-    begin(s: { suite: SuiteName; workload: string; runner: RunnerName }, n: number) {
+    begin(s: { suite: string; workload: string; runner: RunnerName }, n: number) {
       scope = `${cellOf}[${s.suite}] ${s.workload} on ${s.runner}`;
       steps = n;
       cellStart = now();

@@ -18,18 +18,23 @@ import { readResults } from './results-io.ts';
 import { WORKLOADS, type Workload } from '../fixtures/workloads.ts';
 import { createRunner } from '../runners/index.ts';
 import type { Runner } from '../runners/index.ts';
-import { SUITES } from '../suites/index.ts';
+import { suiteDescriptor, SUITES } from '../suites/index.ts';
 import { writeReports } from '../reports/index.ts';
 
-export interface RunOptions {
+/** Options that set a suite's setting, as its descriptor's `runOptions` say. */
+interface SuiteRunOptions {
+  /** Trials per cell of the suite that counts them by `--trials` (cold start). */
+  trials?: number;
+  /** Cross-check throughput against the reference tools (suite.throughput.reference). */
+  reference?: boolean;
+}
+
+export interface RunOptions extends SuiteRunOptions {
   configPath?: string;
   suites?: SuiteName[];
   runners?: RunnerName[];
   workloads?: WorkloadName[];
-  trials?: number;
   quick: boolean;
-  /** Cross-check throughput against the reference tools (suite.throughput.reference). */
-  reference?: boolean;
   out?: string;
   json: boolean;
   install: boolean;
@@ -41,11 +46,13 @@ export interface RunOptions {
 /** The config as this run uses it: --quick, --trials and the selections applied. */
 export function resolveRunConfig(config: Config, opts: RunOptions): Config {
   let resolved = opts.quick ? applyQuick(config) : config;
-  if (opts.trials !== undefined) {
-    resolved = { ...resolved, suite: { ...resolved.suite, 'cold-start': { ...resolved.suite['cold-start'], trials: opts.trials } } };
-  }
-  if (opts.reference) {
-    resolved = { ...resolved, suite: { ...resolved.suite, throughput: { ...resolved.suite.throughput, reference: true } } };
+  // Each run option sets the setting of the suites that name it (--trials: cold start's trials); unset or off, none.
+  for (const d of SUITES) {
+    for (const [option, key] of Object.entries(d.runOptions ?? {})) {
+      const value = opts[option as keyof SuiteRunOptions];
+      if (value === undefined || value === false) continue;
+      resolved = { ...resolved, suite: { ...resolved.suite, [d.name]: { ...resolved.suite[d.name], [key]: value } } };
+    }
   }
   return {
     ...resolved,
@@ -204,7 +211,7 @@ export async function runBench(opts: RunOptions): Promise<number> {
     if (prepareError) {
       return { ...notRunCell(suiteName, workload, runner, name, `could not prepare: ${prepareError}`), status: 'failed' };
     }
-    return SUITES[suiteName].run({ config, runner, workload, signal: interruptions.signal, progress });
+    return suiteDescriptor(suiteName).run({ config, runner, workload, signal: interruptions.signal, progress });
   }
 }
 

@@ -1,10 +1,11 @@
 import type { ChartConfiguration, ChartType } from 'chart.js';
 import type { SuiteName } from '../core/config.ts';
 import { runnerDescriptor } from '../runners/index.ts';
+import type { ChartDecl } from '../suites/descriptor.ts';
+import { suiteDescriptor } from '../suites/index.ts';
 import { headlineMetrics, metricLabel, PHASES } from '../core/metrics.ts';
 import { phaseRank, type Lane, type MetricView } from './lanes.ts';
 import type { WorkloadView } from './model.ts';
-import { COLD_START_METRIC, WAKE_METRIC } from './wake-ratios.ts';
 
 /** A median with its interval, drawn over a strip of samples (x in data units) or over a bar (by dataset/index). */
 export type Mark =
@@ -22,7 +23,7 @@ declare module 'chart.js' {
 export type ChartTable =
   | { kind: 'metrics'; metrics: string[] }
   | { kind: 'phases' }
-  | { kind: 'density'; metric: string }
+  | { kind: 'count'; metric: string }
   | { kind: 'curves'; field: string };
 
 /** One chart of the report: a JSON-only chart.js configuration, plus what the page script adds to it. */
@@ -57,16 +58,6 @@ function axisUnit(unit: string): { unit: string; scale: number } {
   if (unit === 'us') return { unit: 'µs', scale: 1 };
   return { unit, scale: 1 };
 }
-
-/** The fields of the density suite's per-instance records, drawn as curves: not metrics, so named here. */
-const CURVE_LABELS: Record<string, string> = {
-  startMs: 'time to ready of each start',
-  pssBytes: 'PSS per instance, all running',
-  rssBytes: 'RSS per instance, all running',
-  memAvailableDropBytes: 'fall of MemAvailable per start',
-  hostCpuBusy: 'host CPU busy during each start (share of all cores, 0-1)',
-};
-const curveLabel = (field: string) => CURVE_LABELS[field] ?? field.replace(/_/g, ' ');
 
 /** Each phase keeps its name and colour in every workload's breakdown. */
 const PHASE_SEGMENTS = new Map(PHASES.map((m) => [m.phase.name, m.phase]));
@@ -240,7 +231,7 @@ function bars(
 
 const WHISKERS = 'Bars are medians over trials; whiskers their confidence interval (level in the table).';
 
-function memoryBars(id: string, workload: WorkloadView): ChartSpec | null {
+function sizeBars(id: string, title: string, suite: SuiteName, workload: WorkloadView): ChartSpec | null {
   const MIB_SCALE: Record<string, number> = { bytes: 2 ** -20, MiB: 1 };
   const names = workload.metricNames.filter((name) =>
     workload.lanes.some((l) => l.metrics.some((m) => m.name === name && m.unit in MIB_SCALE)),
@@ -251,31 +242,37 @@ function memoryBars(id: string, workload: WorkloadView): ChartSpec | null {
   };
   const lanes = workload.lanes.filter((l) => names.some((n) => value(n)(l)));
   return bars(
-    { id, title: 'memory', caption: WHISKERS, table: { kind: 'metrics', metrics: names } },
+    { id, title, caption: WHISKERS, table: { kind: 'metrics', metrics: names } },
     lanes,
-    names.map((name) => ({ label: metricLabel('memory', name), value: value(name) })),
+    names.map((name) => ({ label: metricLabel(suite, name), value: value(name) })),
     'MiB',
   );
 }
 
-/** The headline rate of each kind of load (HTTP, Redis, PostgreSQL). */
-const RATE_METRICS = headlineMetrics('throughput');
 const LATENCY = /^latency_p(\d+(?:\.\d+)?)_(us|ms)$/;
 
-function throughputCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
+/** A bar chart per headline metric the workload measured (the rate of each kind of load), each bar a lane. */
+function headlineCharts(prefix: string, suite: SuiteName, workload: WorkloadView): ChartSpec[] {
   const charts: (ChartSpec | null)[] = [];
-  for (const name of workload.metricNames.filter((m) => RATE_METRICS.includes(m))) {
+  const headlines = headlineMetrics(suite);
+  for (const name of workload.metricNames.filter((m) => headlines.includes(m))) {
     const lanes = workload.lanes.filter((l) => metricOf(l, name));
     const { unit, scale } = axisUnit(lanes.flatMap((l) => l.metrics).find((m) => m.name === name)?.unit ?? '');
     charts.push(
       bars(
-        { id: `${prefix}-${name}`, title: metricLabel('throughput', name), caption: WHISKERS, table: { kind: 'metrics', metrics: [name] } },
+        { id: `${prefix}-${name}`, title: metricLabel(suite, name), caption: WHISKERS, table: { kind: 'metrics', metrics: [name] } },
         lanes,
-        [{ label: metricLabel('throughput', name), byLane: true, value: (l) => barOf(metricOf(l, name), scale) }],
+        [{ label: metricLabel(suite, name), byLane: true, value: (l) => barOf(metricOf(l, name), scale) }],
         unit,
       ),
     );
   }
+  return charts.filter((c): c is ChartSpec => c !== null);
+}
+
+/** Latency percentiles, one chart per unit, each bar the median over samples of that percentile. */
+function latencyCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
+  const charts: (ChartSpec | null)[] = [];
   const latencies = workload.metricNames
     .filter((m) => LATENCY.test(m))
     .sort((a, b) => Number(LATENCY.exec(a)![1]) - Number(LATENCY.exec(b)![1]));
@@ -299,24 +296,22 @@ function throughputCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
   return charts.filter((c): c is ChartSpec => c !== null);
 }
 
-function densityCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
-  const charts: (ChartSpec | null)[] = [];
-  if (workload.metricNames.includes('density_count')) {
-    const lanes = workload.lanes.filter((l) => metricOf(l, 'density_count'));
-    charts.push(
-      bars(
-        {
-          id: `${prefix}-count`,
-          title: 'instances running at once',
-          caption: 'How many instances ran at the same time when the run stopped (stop reason in the details).',
-          table: { kind: 'density', metric: 'density_count' },
-        },
-        lanes,
-        [{ label: 'instances', byLane: true, value: (l) => barOf(metricOf(l, 'density_count'), 1) }],
-        'instances',
-      ),
-    );
-  }
+/** One bar per lane of a count, its table saying why each lane stopped. */
+function countBars(prefix: string, chart: Extract<ChartDecl, { kind: 'count' }>, workload: WorkloadView): ChartSpec | null {
+  if (!workload.metricNames.includes(chart.metric)) return null;
+  const lanes = workload.lanes.filter((l) => metricOf(l, chart.metric));
+  return bars(
+    { id: `${prefix}-${chart.id}`, title: chart.title, caption: chart.caption, table: { kind: 'count', metric: chart.metric } },
+    lanes,
+    [{ label: chart.unit, byLane: true, value: (l) => barOf(metricOf(l, chart.metric), 1) }],
+    chart.unit,
+  );
+}
+
+/** Each numeric field of the lanes' per-instance records, a curve against the instance count. */
+function curveCharts(prefix: string, labels: Readonly<Record<string, string>>, workload: WorkloadView): ChartSpec[] {
+  const curveLabel = (field: string) => labels[field] ?? field.replace(/_/g, ' ');
+  const charts: ChartSpec[] = [];
   const fields = [...new Set(workload.lanes.flatMap((l) => l.curves.map((c) => c.field)))];
   for (const field of fields) {
     const { unit, scale } = axisUnit(/bytes$/i.test(field) ? 'bytes' : /ms$/i.test(field) ? 'ms' : '');
@@ -344,51 +339,59 @@ function densityCharts(prefix: string, workload: WorkloadView): ChartSpec[] {
       height: CHART_HEIGHT,
     });
   }
-  return charts.filter((c): c is ChartSpec => c !== null);
+  return charts;
 }
 
-/** Each strategy's wake beside the cold start of the same trials' fresh instances. */
-function wakeBars(id: string, workload: WorkloadView): ChartSpec | null {
-  const lanes = workload.lanes.filter((l) => metricOf(l, WAKE_METRIC));
+/** Bars of a few metrics side by side per lane (a wake beside its cold start), a series each. */
+function seriesBars(prefix: string, chart: Extract<ChartDecl, { kind: 'series' }>, workload: WorkloadView): ChartSpec | null {
+  const lanes = workload.lanes.filter((l) => metricOf(l, chart.series[0]!.metric));
   return bars(
     {
-      id,
-      title: 'wake beside cold start, per strategy',
-      caption: `${WHISKERS} Wake: from the client's connect through the front proxy to the first reply byte; cold start: the same trials' fresh instances to ready.`,
-      table: { kind: 'metrics', metrics: [WAKE_METRIC, COLD_START_METRIC, 'zero_pss_bytes', 'snapshot_bytes', 'proxy_added_ms', 'state_kept'] },
+      id: `${prefix}-${chart.id}`,
+      title: chart.title,
+      caption: `${WHISKERS} ${chart.caption}`,
+      table: { kind: 'metrics', metrics: [...chart.table] },
     },
     lanes,
-    [
-      { label: 'wake', value: (l) => barOf(metricOf(l, WAKE_METRIC), 1) },
-      { label: 'cold start', value: (l) => barOf(metricOf(l, COLD_START_METRIC), 1) },
-    ],
-    'ms',
+    chart.series.map((s) => ({ label: s.label, value: (l: Lane) => barOf(metricOf(l, s.metric), 1) })),
+    chart.unit,
   );
 }
 
-/** The charts of one workload of a suite; metrics without a known chart are in the tables only. */
-export function workloadCharts(suite: SuiteName, workload: WorkloadView, prefix: string): ChartSpec[] {
-  switch (suite) {
-    case 'cold-start':
-      return [sampleStrip(`${prefix}-ready`, suite, workload, 'ready_ms'), phaseBreakdown(`${prefix}-phases`, workload)].filter(
-        (c): c is ChartSpec => c !== null,
-      );
-    case 'memory':
-      return [memoryBars(`${prefix}-memory`, workload)].filter((c): c is ChartSpec => c !== null);
-    case 'throughput':
-      return throughputCharts(prefix, workload);
-    case 'density':
-      return densityCharts(prefix, workload);
-    case 'wake':
-      return [wakeBars(`${prefix}-wake`, workload)].filter((c): c is ChartSpec => c !== null);
+/** The charts a declaration of a suite stands for, on one workload (none where it measured nothing they show). */
+function drawn(chart: ChartDecl, suite: SuiteName, workload: WorkloadView, prefix: string): (ChartSpec | null)[] {
+  switch (chart.kind) {
+    case 'samples':
+      return [sampleStrip(`${prefix}-${chart.id}`, suite, workload, chart.metric)];
+    case 'phases':
+      return [phaseBreakdown(`${prefix}-${chart.id}`, workload)];
+    case 'sizes':
+      return [sizeBars(`${prefix}-${chart.id}`, chart.title, suite, workload)];
+    case 'headlines':
+      return headlineCharts(prefix, suite, workload);
+    case 'latencies':
+      return latencyCharts(prefix, workload);
+    case 'count':
+      return [countBars(prefix, chart, workload)];
+    case 'curves':
+      return curveCharts(prefix, chart.labels, workload);
+    case 'series':
+      return [seriesBars(prefix, chart, workload)];
   }
+}
+
+/** The charts of one workload of a suite, as its descriptor declares them; metrics without one are in the tables only. */
+export function workloadCharts(suite: SuiteName, workload: WorkloadView, prefix: string): ChartSpec[] {
+  return suiteDescriptor(suite)
+    .charts.flatMap((chart) => drawn(chart, suite, workload, prefix))
+    .filter((c): c is ChartSpec => c !== null);
 }
 
 /** The metrics a workload's charts show: the ones a summary leads with. */
 export function chartedMetrics(charts: readonly ChartSpec[]): string[] {
   return [
     ...new Set(
-      charts.flatMap((c) => (c.table.kind === 'metrics' ? c.table.metrics : c.table.kind === 'density' ? [c.table.metric] : [])),
+      charts.flatMap((c) => (c.table.kind === 'metrics' ? c.table.metrics : c.table.kind === 'count' ? [c.table.metric] : [])),
     ),
   ];
 }

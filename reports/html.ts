@@ -4,6 +4,7 @@ import { engineVersion } from '../core/host.ts';
 import type { Results } from '../core/results.ts';
 import type { EngineVersion } from '../runners/descriptor.ts';
 import { ENGINES } from '../runners/index.ts';
+import { suiteDescriptor } from '../suites/index.ts';
 import { chartJsSource } from './chartjs.ts';
 import { chartedMetrics, workloadCharts, type ChartSpec, type ChartTable } from './charts.ts';
 import { STAT_COLUMNS, formatLevel, formatValue, statCells } from './format.ts';
@@ -23,17 +24,6 @@ function scriptJson(value: unknown): string {
 }
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-
-const SUITE_TITLES: Record<SuiteName, [string, string]> = {
-  'cold-start': ['Cold start', 'From asking for an instance to its workload answering the readiness probe; each trial starts one instance and stops it.'],
-  memory: ['Memory', 'Host-side memory of an idle instance (RSS and PSS as the host accounts them), and the smallest guest memory the workload still started in.'],
-  throughput: ['Throughput', 'A load generator on the host over loopback; each repetition is one sample.'],
-  wake: [
-    'Scale to zero and wake',
-    "Each trial starts a fresh instance, writes state, scales it to zero by one strategy, and wakes it with a client's connection through isobench's front proxy; wake beside the trial's own cold start.",
-  ],
-  density: ['Density', 'Instances started one after another until the target or a limit; start latency and memory as the count grows.'],
-};
 
 type TableCell = string | { html: string } | { num: string };
 
@@ -102,7 +92,7 @@ function curveTable(lanes: readonly Lane[], field: string): string {
 }
 
 /** How far each lane got and why it stopped, from the suite's own record of it. */
-function densityTable(lanes: readonly Lane[], metric: string): string {
+function countTable(lanes: readonly Lane[], metric: string): string {
   const rows = lanes.flatMap((lane) => {
     const m = lane.metrics.find((x) => x.name === metric);
     if (!m) return [];
@@ -119,8 +109,8 @@ function chartTable(spec: ChartTable, lanes: readonly Lane[]): string {
       return table(METRIC_HEAD, metricRows(lanes, spec.metrics));
     case 'phases':
       return phaseTable(lanes);
-    case 'density':
-      return densityTable(lanes, spec.metric);
+    case 'count':
+      return countTable(lanes, spec.metric);
     case 'curves':
       return curveTable(lanes, spec.field);
   }
@@ -229,7 +219,7 @@ function environmentTable(sources: readonly SourceView[]): string {
 function navigation(model: ReportModel): string {
   const items = model.suites.map(
     (s) =>
-      `<li><a href="#${s.suite}">${escapeHtml(SUITE_TITLES[s.suite][0])}</a>: ` +
+      `<li><a href="#${s.suite}">${escapeHtml(suiteDescriptor(s.suite).title)}</a>: ` +
       s.workloads.map((w) => `<a href="#${escapeHtml(`${s.suite}--${w.workload}`)}">${escapeHtml(w.workload)}</a>`).join(', ') +
       `</li>`,
   );
@@ -240,7 +230,7 @@ function navigation(model: ReportModel): string {
 export function renderHtmlFromModel(model: ReportModel, results: readonly Results[]): string {
   const charts: ChartSpec[] = [];
   const sections = model.suites.map((s) => {
-    const [title, description] = SUITE_TITLES[s.suite];
+    const { title, description } = suiteDescriptor(s.suite);
     const body = s.workloads
       .map((w, i) => {
         const specs = workloadCharts(s.suite, w, `chart-${s.suite}-${i}`);

@@ -1,5 +1,6 @@
 import type { RunnerName } from '../core/config.ts';
 import { runnerDescriptor } from '../runners/index.ts';
+import { suiteDescriptor } from '../suites/index.ts';
 import { PHASES } from '../core/metrics.ts';
 import type { Cell, Label, Stats, Trial } from '../core/results.ts';
 import { median, summarize } from '../stats/descriptive.ts';
@@ -150,7 +151,8 @@ export function cellDetails(extra: Record<string, unknown> | undefined, skip: Re
 
 export function buildLane(cell: Cell, source: number, name: string): Lane {
   const measuredTrials = cell.trials.filter((t) => !t.warmup);
-  const curves = cell.suite === 'density' ? cellCurves(cell) : [];
+  // Only suites that chart curves record lists of per-instance records.
+  const curves = suiteDescriptor(cell.suite).charts.some((c) => c.kind === 'curves') ? cellCurves(cell) : [];
   return {
     name,
     runner: cell.runner,

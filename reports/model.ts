@@ -3,6 +3,7 @@ import type { Results } from '../core/results.ts';
 import { buildLane, type Lane } from './lanes.ts';
 import { laneRatios, type RatioOptions, type RatioView } from './ratios.ts';
 import { wakeVsColdStart } from './wake-ratios.ts';
+import { suiteDescriptor } from '../suites/index.ts';
 import { describeSources, sourceNotices, type Notice, type SourceView } from './sources.ts';
 
 export interface WorkloadView {
@@ -77,7 +78,7 @@ export function buildReportModel(results: readonly Results[], options: ModelOpti
         lanes,
         metricNames: [...new Set(lanes.flatMap((l) => l.metrics.map((m) => m.name)))],
         ratios: laneRatios(suite, lanes, ratioOptions),
-        wakeRatios: suite === 'wake' ? wakeVsColdStart(lanes, ratioOptions) : [],
+        wakeRatios: wakeVsColdStart(lanes, ratioOptions, suiteDescriptor(suite).beside),
       };
     });
     suites.push({ suite, workloads });

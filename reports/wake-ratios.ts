@@ -4,18 +4,20 @@ import type { Lane } from './lanes.ts';
 import { seedFor } from '../stats/prng.ts';
 import { formatFactor, MIN_SAMPLES_FOR_INTERVAL, type RatioOptions, type RatioView } from './ratios.ts';
 
-/** The two metrics of a wake cell compared: both measured in every trial, the cold start on the trial's fresh instance. */
-export const WAKE_METRIC = 'wake_ms';
-export const COLD_START_METRIC = 'cold_start_ms';
-
 /**
  * Per wake lane (a strategy on a runner): how many times faster (or slower) its wake is than its own cold start,
- * ratio of medians with a bootstrap interval over both metrics' trials.
+ * ratio of medians with a bootstrap interval over both metrics' trials. `beside` names the two metrics (a suite's
+ * descriptor: both measured in every trial, the cold start on the trial's fresh instance); none, no rows.
  */
-export function wakeVsColdStart(lanes: readonly Lane[], options: RatioOptions): RatioView[] {
+export function wakeVsColdStart(
+  lanes: readonly Lane[],
+  options: RatioOptions,
+  beside: { metric: string; against: string } | undefined,
+): RatioView[] {
+  if (!beside) return [];
   return lanes.flatMap((lane) => {
-    const wake = lane.metrics.find((m) => m.name === WAKE_METRIC);
-    const cold = lane.metrics.find((m) => m.name === COLD_START_METRIC);
+    const wake = lane.metrics.find((m) => m.name === beside.metric);
+    const cold = lane.metrics.find((m) => m.name === beside.against);
     if (!wake?.stats || !cold?.stats || !(wake.stats.median > 0) || !(cold.stats.median > 0)) return [];
     const wakeFaster = wake.stats.median <= cold.stats.median;
     const [top, bottom] = wakeFaster ? [cold, wake] : [wake, cold];

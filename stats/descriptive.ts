@@ -1,4 +1,4 @@
-import type { Stats } from '../core/results.ts';
+import type { Stats } from '../core/cell-schema.ts';
 
 /** Linear-interpolation quantile (R type 7) of sorted values. */
 export function quantileSorted(sorted: readonly number[], q: number): number {

@@ -1,8 +1,12 @@
-import type { MetricSpec } from '../core/metrics.ts';
-import type { Cell, Label, Metric, Trial } from '../core/results.ts';
-import { summarize } from '../stats/descriptive.ts';
+import type { CellOf, Metric, Trial } from '../core/cell-schema.ts';
+import type { Label } from '../core/label.ts';
+import type { MetricSpec } from '../core/metric-def.ts';
 import { READINESS_NOTE } from '../fixtures/probes.ts';
+import type { RunnerName } from '../runners/index.ts';
+import { summarize } from '../stats/descriptive.ts';
 import type { SuiteContext } from './types.ts';
+
+type Cell = CellOf<string, RunnerName>;
 
 /** A metric from the values its trials recorded: one sample per successful, non-warm-up trial. */
 export function metricFromTrials(spec: MetricSpec, trials: readonly Trial[], flags: string[] = []): Metric {
@@ -41,11 +45,11 @@ export function cellLabel(ctx: SuiteContext, memoryMiB?: number, notes: string[]
 }
 
 /** Assembles a cell; `reason` defaults to the failures' summary. */
-export function buildCell(
+export function buildCell<Suite extends string>(
   ctx: SuiteContext,
   parts: { label: Label; trials: Trial[]; metrics: Metric[]; aborted: boolean; reason?: string; extra?: Record<string, unknown> },
-  suite: Cell['suite'],
-): Cell {
+  suite: Suite,
+): CellOf<Suite, RunnerName> {
   const status = cellStatus(parts.trials, parts.aborted);
   const reason = parts.reason ?? (parts.aborted ? 'interrupted' : failureSummary(parts.trials));
   return {

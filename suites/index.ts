@@ -1,15 +1,27 @@
-import type { SuiteName } from '../core/config.ts';
-import { coldStartSuite } from './cold-start.ts';
-import { densitySuite } from './density.ts';
-import { memorySuite } from './memory.ts';
-import { throughputSuite } from './throughput.ts';
-import type { Suite } from './types.ts';
-import { wakeSuite } from './wake/suite.ts';
+import { coldStartSuite } from './cold-start/index.ts';
+import { densitySuite } from './density/index.ts';
+import type { SuiteDescriptor } from './descriptor.ts';
+import { memorySuite } from './memory/index.ts';
+import { throughputSuite } from './throughput/index.ts';
+import { wakeSuite } from './wake/index.ts';
 
-export const SUITES: Record<SuiteName, Suite> = {
-  'cold-start': coldStartSuite,
-  memory: memorySuite,
-  throughput: throughputSuite,
-  density: densitySuite,
-  wake: wakeSuite,
-};
+/**
+ * Every scenario isobench measures, in the order runs, reports and the README list them: the one place that names
+ * them all. Config, run, the metric registry, the gate's design check, the CLI, summary and reports iterate it.
+ */
+export const SUITES = [coldStartSuite, memorySuite, throughputSuite, densitySuite, wakeSuite] as const;
+
+type Descriptor = (typeof SUITES)[number];
+export type SuiteName = Descriptor['name'];
+export const SUITE_NAMES = SUITES.map((d) => d.name) as [SuiteName, ...SuiteName[]];
+
+/** Each suite's section schema of the config (`suite.<name>`), under its name. */
+export type SuiteSections = { [D in Descriptor as D['name']]: D['config'] };
+
+/**
+ * The suite `name`. Its functions take its own section, which the type no longer says: callers hand them
+ * `config.suite[name]`, the section of that name.
+ */
+export function suiteDescriptor(name: SuiteName): SuiteDescriptor<SuiteName> {
+  return SUITES.find((d) => d.name === name)! as unknown as SuiteDescriptor<SuiteName>;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bisectMinimum, type Attempt } from '../suites/bisect.ts';
+import { bisectMinimum, type Attempt } from '../suites/memory/bisect.ts';
 
 /** A workload that boots from `threshold` MiB on; records what was tried. */
 function threshold(min: number): Attempt & { tried: number[] } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, isTimeout, perInstanceEstimate, type RampState } from '../suites/density-rules.ts';
-import { ramp, type RampOptions } from '../suites/density-ramp.ts';
+import { decide, isTimeout, perInstanceEstimate, type RampState } from '../suites/density/rules.ts';
+import { ramp, type RampOptions } from '../suites/density/ramp.ts';
 
 const MiB = 1024 * 1024;
 

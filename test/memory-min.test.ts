@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minMemoryFlags, type MinMemoryExtra } from '../suites/min-memory.ts';
+import { minMemoryFlags, type MinMemoryExtra } from '../suites/memory/min-memory.ts';
 
 const found = (over: Partial<Exclude<MinMemoryExtra, { skipped: string }>>): MinMemoryExtra => ({
   lowMiB: 2,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { leftoverLine, stopBounded } from '../core/lifecycle.ts';
-import { leftoverReason } from '../suites/density-stop.ts';
+import { leftoverReason } from '../suites/density/stop.ts';
 
 describe('stopBounded', () => {
   it('never has more than `concurrency` stops under way, and stops them all', async () => {

@@ -1,9 +1,9 @@
-import type { Config } from '../../core/config.ts';
+import type { ThroughputSettings } from '../throughput/config.ts';
 import { PG_ROWS } from './postgres.ts';
 import type { LoadTarget } from './protocol.ts';
 
 /** How a kind of load is generated and its latency taken, for the label of every cell it measures. */
-export function describeLoad(kind: LoadTarget['kind'], s: Config['suite']['throughput']): string {
+export function describeLoad(kind: LoadTarget['kind'], s: ThroughputSettings): string {
   switch (kind) {
     case 'http':
       return (

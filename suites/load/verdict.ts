@@ -1,4 +1,6 @@
-import { metricSpec, type MetricSpec } from '../../core/metrics.ts';
+import { specOf, type MetricSpec } from '../../core/metric-def.ts';
+import { SUITE } from '../throughput/config.ts';
+import { THROUGHPUT_METRICS } from '../throughput/metrics.ts';
 import { latencySummary } from './histogram.ts';
 import type { TimedMemorySample } from './memory-sampler.ts';
 import type { LoadResult, LoadTarget } from './protocol.ts';
@@ -12,7 +14,7 @@ export const CLIENT_BOUND_ELU = 0.75;
 /** isobench's figure may be this much below the reference tool's on the same instance before it is client-bound. */
 export const REFERENCE_TOLERANCE = 0.1;
 
-const spec = (name: string): MetricSpec => metricSpec('throughput', name);
+const spec = (name: string): MetricSpec => specOf(SUITE, THROUGHPUT_METRICS, name);
 
 /** The headline rate of each kind of load. */
 export const RATE_METRIC: Record<LoadTarget['kind'], MetricSpec> = {

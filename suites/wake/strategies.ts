@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { WakeStrategy } from '../../core/config.ts';
+import type { WakeStrategy } from './config.ts';
 import type { Workload } from '../../fixtures/workloads.ts';
 import { StrategyUnavailable, type Instance, type MemorySample, type Runner } from '../../runners/types.ts';
 

@@ -10,7 +10,7 @@ import { probeOnce } from '../../fixtures/probes.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
 import { createContainerRunner } from '../../runners/container/runner.ts';
 import { docker, dockerAvailability } from '../../runners/container/docker.ts';
-import { throughputSuite } from '../../suites/throughput.ts';
+import { throughputSuite } from '../../suites/throughput/index.ts';
 import { runCli, runFolders } from './faults-helpers.ts';
 import { cacheDir, expectNothingLeft, ourContainers, runSuite } from './suites-helpers.ts';
 

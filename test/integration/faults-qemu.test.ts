@@ -5,7 +5,7 @@ import type { Accelerator } from '../../core/results.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
-import { coldStartSuite } from '../../suites/cold-start.ts';
+import { coldStartSuite } from '../../suites/cold-start/index.ts';
 import { cmdline, descendants, qemuAmong } from './faults-helpers.ts';
 import { cacheDir, expectNothingLeft, runSuite } from './suites-helpers.ts';
 

@@ -4,9 +4,9 @@ import type { WorkloadName } from '../../core/config.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
 import { createContainerRunner } from '../../runners/container/runner.ts';
 import { dockerAvailability } from '../../runners/container/docker.ts';
-import { densitySuite } from '../../suites/density.ts';
-import { memorySuite } from '../../suites/memory.ts';
-import { throughputSuite } from '../../suites/throughput.ts';
+import { densitySuite } from '../../suites/density/index.ts';
+import { memorySuite } from '../../suites/memory/index.ts';
+import { throughputSuite } from '../../suites/throughput/index.ts';
 import { cacheDir, expectDensityAbortStopsAll, expectNothingLeft, metric, ourContainers, quickConfig, runSuite } from './suites-helpers.ts';
 
 const runner = createContainerRunner({ cacheDir });

@@ -5,10 +5,12 @@ import { applyQuick, parseConfig, type ConfigInput } from '../../core/config.ts'
 import { liveInstances } from '../../core/lifecycle.ts';
 import { cellSchema, type Cell } from '../../core/results.ts';
 import { docker } from '../../runners/container/docker.ts';
-import type { Progress, Suite, SuiteContext } from '../../suites/types.ts';
+import type { SuiteDescriptor } from '../../suites/descriptor.ts';
+import type { SuiteName } from '../../suites/index.ts';
+import type { Progress, SuiteContext } from '../../suites/types.ts';
 import type { Runner } from '../../runners/index.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
-import { densitySuite } from '../../suites/density.ts';
+import { densitySuite } from '../../suites/density/index.ts';
 
 /** The cache `npm run bench` uses, so nothing is built twice. */
 export const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url));
@@ -31,7 +33,7 @@ export function recordingProgress(): Progress & { lines: string[] } {
 }
 
 export async function runSuite(
-  suite: Suite,
+  suite: Pick<SuiteDescriptor<SuiteName>, 'run'>,
   runner: Runner,
   workload: Workload,
   config = quickConfig(),

@@ -4,10 +4,10 @@ import { WORKLOADS } from '../../fixtures/workloads.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
 import type { Runner } from '../../runners/index.ts';
-import { densitySuite } from '../../suites/density.ts';
-import type { MinMemoryExtra } from '../../suites/min-memory.ts';
-import { memorySuite } from '../../suites/memory.ts';
-import { throughputSuite } from '../../suites/throughput.ts';
+import { densitySuite } from '../../suites/density/index.ts';
+import type { MinMemoryExtra } from '../../suites/memory/min-memory.ts';
+import { memorySuite } from '../../suites/memory/index.ts';
+import { throughputSuite } from '../../suites/throughput/index.ts';
 import { cacheDir, childProcesses, expectDensityAbortStopsAll, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 
 // Under TCG a VM takes seconds to boot and the bisection and the density ramp boot many of them.

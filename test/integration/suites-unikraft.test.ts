@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../../core/lifecycle.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
 import type { Runner } from '../../runners/index.ts';
-import { memorySuite } from '../../suites/memory.ts';
-import { throughputSuite } from '../../suites/throughput.ts';
+import { memorySuite } from '../../suites/memory/index.ts';
+import { throughputSuite } from '../../suites/throughput/index.ts';
 import { STAND_IN, standInRunner } from './stand-in.ts';
 import { expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 

@@ -9,10 +9,10 @@ import { decideAccelerator } from '../../runners/qemu/accel.ts';
 import type { Runner } from '../../runners/index.ts';
 import { TrialFailure } from '../../runners/types.ts';
 import { createUnikraftRunner } from '../../runners/unikraft/runner.ts';
-import { coldStartSuite } from '../../suites/cold-start.ts';
-import { densitySuite } from '../../suites/density.ts';
-import { memorySuite } from '../../suites/memory.ts';
-import { throughputSuite } from '../../suites/throughput.ts';
+import { coldStartSuite } from '../../suites/cold-start/index.ts';
+import { densitySuite } from '../../suites/density/index.ts';
+import { memorySuite } from '../../suites/memory/index.ts';
+import { throughputSuite } from '../../suites/throughput/index.ts';
 import { cacheDir, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 
 /**

@@ -1,21 +1,23 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WakeStrategy } from '../../core/config.ts';
-import type { Cell, Trial } from '../../core/results.ts';
+import type { CellOf, Trial } from '../../core/cell-schema.ts';
+import { specOf, type MetricSpec } from '../../core/metric-def.ts';
 import { runDir } from '../../core/rundir.ts';
-import { median } from '../../stats/descriptive.ts';
-import { metricSpec, type MetricSpec } from '../../core/metrics.ts';
+import type { RunnerName } from '../../runners/index.ts';
 import { StrategyUnavailable, type Endpoint, type Instance, type MemorySample } from '../../runners/types.ts';
+import { median } from '../../stats/descriptive.ts';
 import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from '../cell.ts';
-import type { Suite, SuiteContext } from '../types.ts';
+import type { SuiteContext } from '../types.ts';
+import { SUITE, wakeSettings, type WakeStrategy } from './config.ts';
+import { WAKE_METRICS } from './metrics.ts';
 import { WakeProxy } from './proxy.ts';
 import { exchange, stateCheck, type StateCheck } from './state.ts';
 import { STRATEGIES, type AtZero } from './strategies.ts';
 
-const spec = (name: string) => metricSpec('wake', name);
-/** The suite's metrics (declared in core/metrics.ts), by what the code calls them. */
-const WAKE_METRICS = {
+const spec = (name: string) => specOf(SUITE, WAKE_METRICS, name);
+/** The suite's metrics (declared in metrics.ts), by what the code calls them. */
+const SPECS = {
   wake: spec('wake_ms'),
   coldStart: spec('cold_start_ms'),
   toZero: spec('to_zero_ms'),
@@ -57,7 +59,7 @@ let snapshots = 0;
  * PostgreSQL a query) says whether the state came back. Everything the trial started is stopped before it returns.
  */
 async function wakeTrial(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeProxy, index: number): Promise<Trial> {
-  const settings = ctx.config.suite.wake;
+  const settings = wakeSettings(ctx);
   const startedAt = new Date().toISOString();
   const check = stateCheck(ctx.workload.probe);
   const ended = new AbortController();
@@ -69,11 +71,11 @@ async function wakeTrial(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeP
   try {
     const instance = await ctx.runner.start(ctx.workload, { readyTimeoutMs: settings.readyTimeoutMs, signal });
     started.push(instance);
-    values[WAKE_METRICS.coldStart.name] = instance.phases.ready!;
+    values[SPECS.coldStart.name] = instance.phases.ready!;
     await check.write(instance.endpoint, settings.readyTimeoutMs, signal);
     proxy.up(instance.endpoint);
     const overhead = await proxyAddedMs(check, instance.endpoint, proxy.endpoint, settings.wakeTimeoutMs, signal);
-    values[WAKE_METRICS.proxyAdded.name] = overhead.addedMs;
+    values[SPECS.proxyAdded.name] = overhead.addedMs;
     detail.proxyFirstByteMs = { direct: overhead.direct, proxied: overhead.proxied };
     await sleep(settings.idleMs, undefined, { signal });
 
@@ -86,9 +88,9 @@ async function wakeTrial(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeP
       snapshotFile,
       signal,
     });
-    values[WAKE_METRICS.toZero.name] = performance.now() - toZeroAt;
-    Object.assign(values, memoryValues(await zero.memory(), WAKE_METRICS.zeroRss, WAKE_METRICS.zeroPss));
-    if (zero.snapshotBytes !== undefined) values[WAKE_METRICS.snapshot.name] = zero.snapshotBytes;
+    values[SPECS.toZero.name] = performance.now() - toZeroAt;
+    Object.assign(values, memoryValues(await zero.memory(), SPECS.zeroRss, SPECS.zeroPss));
+    if (zero.snapshotBytes !== undefined) values[SPECS.snapshot.name] = zero.snapshotBytes;
 
     const atZero = zero;
     proxy.zero(async () => {
@@ -101,12 +103,12 @@ async function wakeTrial(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeP
       await proxy.woken;
       throw error;
     });
-    values[WAKE_METRICS.wake.name] = answer.firstByteMs;
+    values[SPECS.wake.name] = answer.firstByteMs;
     const woken = started.at(-1)!;
     const lost = await check.verify(answer.reply, proxy.endpoint, settings.wakeTimeoutMs, signal);
-    values[WAKE_METRICS.stateKept.name] = lost ? 0 : 1;
+    values[SPECS.stateKept.name] = lost ? 0 : 1;
     if (lost) detail.stateLost = lost;
-    Object.assign(values, memoryValues(await woken.memory(), WAKE_METRICS.wokenRss, WAKE_METRICS.wokenPss));
+    Object.assign(values, memoryValues(await woken.memory(), SPECS.wokenRss, SPECS.wokenPss));
     return { index, warmup: false, ok: true, startedAt, phases: {}, values, detail };
   } catch (error) {
     if (error instanceof StrategyUnavailable || ctx.signal.aborted) throw error;
@@ -124,13 +126,13 @@ async function wakeTrial(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeP
 function stateSummary(trials: readonly Trial[]): string | undefined {
   const checked = trials.filter((t) => t.ok);
   if (!checked.length) return undefined;
-  const lost = checked.filter((t) => t.values[WAKE_METRICS.stateKept.name] === 0);
+  const lost = checked.filter((t) => t.values[SPECS.stateKept.name] === 0);
   if (!lost.length) return `kept in ${checked.length} of ${checked.length} trials`;
   return `LOST in ${lost.length} of ${checked.length} trials: ${String(lost[0]!.detail?.stateLost)}`;
 }
 
-async function strategyCell(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeProxy, done: { steps: number }): Promise<Cell> {
-  const settings = ctx.config.suite.wake;
+async function strategyCell(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeProxy, done: { steps: number }): Promise<CellOf<typeof SUITE, RunnerName>> {
+  const settings = wakeSettings(ctx);
   const check = stateCheck(ctx.workload.probe);
   const notes = [
     STRATEGIES[strategy].note,
@@ -151,7 +153,7 @@ async function strategyCell(ctx: SuiteContext, strategy: WakeStrategy, proxy: Wa
       if (!(error instanceof StrategyUnavailable)) break; // aborted
       done.steps += settings.trials - i - 1;
       return {
-        suite: 'wake',
+        suite: SUITE,
         workload: ctx.workload.name,
         runner: ctx.runner.name,
         variant: strategy,
@@ -164,31 +166,28 @@ async function strategyCell(ctx: SuiteContext, strategy: WakeStrategy, proxy: Wa
     }
   }
   const state = stateSummary(trials);
-  const metrics = Object.values(WAKE_METRICS)
-    .map((spec) => metricFromTrials(spec, trials, spec === WAKE_METRICS.stateKept && state?.startsWith('LOST') ? [`state ${state}`] : []))
-    .filter((m) => m.samples.length > 0 || m.name === WAKE_METRICS.wake.name);
-  const cell = buildCell(ctx, { label, trials, metrics, aborted: ctx.signal.aborted, ...(state && { extra: { state } }) }, 'wake');
+  const metrics = Object.values(SPECS)
+    .map((spec) => metricFromTrials(spec, trials, spec === SPECS.stateKept && state?.startsWith('LOST') ? [`state ${state}`] : []))
+    .filter((m) => m.samples.length > 0 || m.name === SPECS.wake.name);
+  const cell = buildCell(ctx, { label, trials, metrics, aborted: ctx.signal.aborted, ...(state && { extra: { state } }) }, SUITE);
   return { ...cell, variant: strategy };
 }
 
 /** Scale to zero and wake, one cell per strategy, behind isobench's front proxy. */
-export const wakeSuite: Suite = {
-  name: 'wake',
-  async run(ctx) {
-    const settings = ctx.config.suite.wake;
-    ctx.progress.begin({ suite: 'wake', workload: ctx.workload.name, runner: ctx.runner.name }, settings.strategies.length * settings.trials);
-    const proxy = await WakeProxy.listen(settings.wakeTimeoutMs);
-    const cells: Cell[] = [];
-    const done = { steps: 0 };
-    try {
-      for (const strategy of settings.strategies) {
-        if (ctx.signal.aborted) break;
-        cells.push(await strategyCell(ctx, strategy, proxy, done));
-      }
-    } finally {
-      await proxy.close();
-      ctx.progress.end();
+export async function runWake(ctx: SuiteContext) {
+  const settings = wakeSettings(ctx);
+  ctx.progress.begin({ suite: SUITE, workload: ctx.workload.name, runner: ctx.runner.name }, settings.strategies.length * settings.trials);
+  const proxy = await WakeProxy.listen(settings.wakeTimeoutMs);
+  const cells: CellOf<typeof SUITE, RunnerName>[] = [];
+  const done = { steps: 0 };
+  try {
+    for (const strategy of settings.strategies) {
+      if (ctx.signal.aborted) break;
+      cells.push(await strategyCell(ctx, strategy, proxy, done));
     }
-    return cells;
-  },
-};
+  } finally {
+    await proxy.close();
+    ctx.progress.end();
+  }
+  return cells;
+}

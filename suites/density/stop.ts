@@ -1,7 +1,7 @@
-import { STOP_TIMEOUT_MS, stopBounded } from '../core/lifecycle.ts';
-import { firstFew } from '../core/first-few.ts';
-import { processStartTime } from '../core/processes.ts';
-import type { Instance, Runner } from '../runners/types.ts';
+import { STOP_TIMEOUT_MS, stopBounded } from '../../core/lifecycle.ts';
+import { firstFew } from '../../core/first-few.ts';
+import { processStartTime } from '../../core/processes.ts';
+import type { Instance, Runner } from '../../runners/types.ts';
 
 /** An instance still there after the stop, and how that was seen. */
 export interface Leftover {

@@ -1,18 +1,18 @@
-import type { Config } from '../core/config.ts';
-import type { Trial } from '../core/results.ts';
-import type { Workload } from '../fixtures/workloads.ts';
-import type { Endpoint, Instance, ServerCpu } from '../runners/types.ts';
-import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from './cell.ts';
-import { withInstance } from './instance.ts';
-import { describeLoad, describeReference } from './load/describe.ts';
-import { memorySampler } from './load/memory-sampler.ts';
-import type { LoadResult, LoadSpec, LoadTarget } from './load/protocol.ts';
-import { runReference, type ReferenceResult } from './load/reference.ts';
-import { runLoad } from './load/run-load.ts';
-import { clientBoundReasons, connectionNote, loadFlags, RATE_METRIC, throughputMetrics, throughputValues } from './load/verdict.ts';
-import type { Suite, SuiteContext } from './types.ts';
-
-type ThroughputSettings = Config['suite']['throughput'];
+import type { Trial } from '../../core/cell-schema.ts';
+import type { Workload } from '../../fixtures/workloads.ts';
+import type { Endpoint, Instance, ServerCpu } from '../../runners/types.ts';
+import { buildCell, cellLabel, failedTrial, metricFromTrials } from '../cell.ts';
+import { coldStartSettings } from '../cold-start/config.ts';
+import { withInstance } from '../instance.ts';
+import { describeLoad, describeReference } from '../load/describe.ts';
+import { memorySampler } from '../load/memory-sampler.ts';
+import type { LoadResult, LoadSpec, LoadTarget } from '../load/protocol.ts';
+import { runReference, type ReferenceResult } from '../load/reference.ts';
+import { runLoad } from '../load/run-load.ts';
+import { clientBoundReasons, connectionNote, loadFlags, RATE_METRIC, throughputMetrics, throughputValues } from '../load/verdict.ts';
+import { attempt, measuring } from '../trials.ts';
+import type { SuiteContext } from '../types.ts';
+import { SUITE, throughputSettings, type ThroughputSettings } from './config.ts';
 
 /** How often the instance's memory is read during the measured phase. */
 const MEMORY_SAMPLE_INTERVAL_MS = 500;
@@ -76,10 +76,9 @@ function serverCpuMeter(instance: Instance) {
 }
 
 async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: number): Promise<Repetition> {
-  const settings = ctx.config.suite.throughput;
-  const startedAt = new Date().toISOString();
-  try {
-    return await withInstance(ctx, { readyTimeoutMs }, async (instance) => {
+  const settings = throughputSettings(ctx);
+  const measure = (startedAt: string) =>
+    withInstance(ctx, { readyTimeoutMs }, async (instance): Promise<Repetition> => {
       const target = loadTarget(ctx.workload, instance.endpoint, settings);
       const spec: LoadSpec = { ...target, warmupS: settings.warmupS, durationS: settings.durationS };
       const sampler = memorySampler(instance, MEMORY_SAMPLE_INTERVAL_MS);
@@ -121,10 +120,7 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
       }
       return { trial: { index, warmup: false, ok: true, startedAt, phases, values, detail }, flags, clientBound, ...(note ? { note } : {}) };
     });
-  } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    return { trial: failedTrial(index, startedAt, trialError(error)), flags: [], clientBound: [] };
-  }
+  return attempt(ctx, index, measure, (trial) => ({ trial, flags: [], clientBound: [] }));
 }
 
 /**
@@ -133,51 +129,42 @@ async function repetition(ctx: SuiteContext, index: number, readyTimeoutMs: numb
  * platform" (boot-to-boot variance included), and no state carries over (the PostgreSQL table's dead rows from
  * updates, Redis keys, sockets in TIME_WAIT on the guest). The boot is outside the measured phase.
  */
-export const throughputSuite: Suite = {
-  name: 'throughput',
-  async run(ctx: SuiteContext) {
-    const settings = ctx.config.suite.throughput;
-    const readyTimeoutMs = ctx.config.suite['cold-start'].readyTimeoutMs;
-    ctx.progress.begin({ suite: 'throughput', workload: ctx.workload.name, runner: ctx.runner.name }, settings.repetitions);
-
-    const trials: Trial[] = [];
-    const flags: string[] = [];
-    const clientBound: string[] = [];
-    const connectionNotes = new Set<string>();
-    try {
-      for (let i = 0; i < settings.repetitions; i++) {
-        ctx.progress.step(i + 1, `repetition ${i + 1}/${settings.repetitions} (${settings.durationS} s)`);
-        const { trial, flags: trialFlags, clientBound: bound, note } = await repetition(ctx, i, readyTimeoutMs);
-        trials.push(trial);
-        if (note) connectionNotes.add(note);
-        const prefix = settings.repetitions > 1 ? `repetition ${i + 1}: ` : '';
-        flags.push(...trialFlags.map((f) => prefix + f));
-        clientBound.push(...bound.map((reason) => `${prefix}client-bound (the rate is a lower bound): ${reason}`));
-        for (const line of bound) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: ${prefix}client-bound: ${line}`);
-        if (!trial.ok) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: repetition ${i + 1} failed: ${trial.error?.reason}`);
-        for (const f of trialFlags) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: ${prefix}${f}`);
-      }
-    } catch (error) {
-      if (!ctx.signal.aborted) throw error;
-    } finally {
-      ctx.progress.end();
+export async function runThroughput(ctx: SuiteContext) {
+  const settings = throughputSettings(ctx);
+  const { readyTimeoutMs } = coldStartSettings(ctx);
+  const trials: Trial[] = [];
+  const flags: string[] = [];
+  const clientBound: string[] = [];
+  const connectionNotes = new Set<string>();
+  await measuring(ctx, SUITE, settings.repetitions, async () => {
+    for (let i = 0; i < settings.repetitions; i++) {
+      ctx.progress.step(i + 1, `repetition ${i + 1}/${settings.repetitions} (${settings.durationS} s)`);
+      const { trial, flags: trialFlags, clientBound: bound, note } = await repetition(ctx, i, readyTimeoutMs);
+      trials.push(trial);
+      if (note) connectionNotes.add(note);
+      const prefix = settings.repetitions > 1 ? `repetition ${i + 1}: ` : '';
+      flags.push(...trialFlags.map((f) => prefix + f));
+      clientBound.push(...bound.map((reason) => `${prefix}client-bound (the rate is a lower bound): ${reason}`));
+      for (const line of bound) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: ${prefix}client-bound: ${line}`);
+      if (!trial.ok) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: repetition ${i + 1} failed: ${trial.error?.reason}`);
+      for (const f of trialFlags) ctx.progress.log(`${ctx.workload.name} on ${ctx.runner.name}: ${prefix}${f}`);
     }
+  });
 
-    // The probe speaks the workload's protocol, so its kind is the kind of load.
-    // A rate the load generator capped is a lower bound of the server's, and says so wherever it is shown.
-    const rateNames = new Set([RATE_METRIC[ctx.workload.probe.kind].name, 'bytes_per_s']);
-    const metrics = throughputMetrics(ctx.workload.probe.kind).map((spec) => {
-      if (!rateNames.has(spec.name) || !clientBound.length) return metricFromTrials(spec, trials, flags);
-      return { ...metricFromTrials(spec, trials, [...clientBound, ...flags]), lowerBound: true };
-    });
-    const notes = [
-      describeLoad(ctx.workload.probe.kind, settings),
-      `${settings.repetitions} repetition(s) of ${settings.durationS} s after a ${settings.warmupS} s warm-up, a fresh instance for each`,
-      'load generator: a separate Node.js process on the same host; per repetition its CPU, event loop utilisation and CPU per operation, and the server side\'s CPU (container cgroup / QEMU process) are recorded',
-      ...(settings.reference ? [`cross-check: ${describeReference(ctx.workload.probe.kind)} on the same instance after each repetition`] : []),
-      `memory under load: peak of instance memory read every ${MEMORY_SAMPLE_INTERVAL_MS} ms during the measured phase`,
-      ...connectionNotes,
-    ];
-    return buildCell(ctx, { label: cellLabel(ctx, undefined, notes), trials, metrics, aborted: ctx.signal.aborted }, 'throughput');
-  },
-};
+  // The probe speaks the workload's protocol, so its kind is the kind of load.
+  // A rate the load generator capped is a lower bound of the server's, and says so wherever it is shown.
+  const rateNames = new Set([RATE_METRIC[ctx.workload.probe.kind].name, 'bytes_per_s']);
+  const metrics = throughputMetrics(ctx.workload.probe.kind).map((spec) => {
+    if (!rateNames.has(spec.name) || !clientBound.length) return metricFromTrials(spec, trials, flags);
+    return { ...metricFromTrials(spec, trials, [...clientBound, ...flags]), lowerBound: true };
+  });
+  const notes = [
+    describeLoad(ctx.workload.probe.kind, settings),
+    `${settings.repetitions} repetition(s) of ${settings.durationS} s after a ${settings.warmupS} s warm-up, a fresh instance for each`,
+    'load generator: a separate Node.js process on the same host; per repetition its CPU, event loop utilisation and CPU per operation, and the server side\'s CPU (container cgroup / QEMU process) are recorded',
+    ...(settings.reference ? [`cross-check: ${describeReference(ctx.workload.probe.kind)} on the same instance after each repetition`] : []),
+    `memory under load: peak of instance memory read every ${MEMORY_SAMPLE_INTERVAL_MS} ms during the measured phase`,
+    ...connectionNotes,
+  ];
+  return buildCell(ctx, { label: cellLabel(ctx, undefined, notes), trials, metrics, aborted: ctx.signal.aborted }, SUITE);
+}

@@ -1,6 +1,6 @@
-import { busyShare, type CpuTimes } from '../core/cpu-load.ts';
-import { childSignal } from '../core/child-signal.ts';
-import { decide, isTimeout, perInstanceEstimate, type StopReason } from './density-rules.ts';
+import { busyShare, type CpuTimes } from '../../core/cpu-load.ts';
+import { childSignal } from '../../core/child-signal.ts';
+import { decide, isTimeout, perInstanceEstimate, type StopReason } from './rules.ts';
 
 /** A start that hangs this long beyond its timeout is aborted by the ramp itself. */
 export const START_GUARD_GRACE_MS = 30_000;

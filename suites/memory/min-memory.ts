@@ -1,12 +1,13 @@
-import type { Config } from '../core/config.ts';
-import type { Trial } from '../core/results.ts';
-import { probeOnce } from '../fixtures/probes.ts';
+import type { z } from 'zod';
+import type { Trial } from '../../core/cell-schema.ts';
+import { probeOnce } from '../../fixtures/probes.ts';
+import { failedTrial, trialError } from '../cell.ts';
+import { withInstance } from '../instance.ts';
+import type { SuiteContext } from '../types.ts';
 import { bisectMinimum, CONFIRM_WALK, type BisectResult } from './bisect.ts';
-import { failedTrial, trialError } from './cell.ts';
-import { withInstance } from './instance.ts';
-import type { SuiteContext } from './types.ts';
+import type { memoryConfig } from './config.ts';
 
-type MinMemorySettings = Config['suite']['memory']['minMemory'];
+type MinMemorySettings = z.output<typeof memoryConfig>['minMemory'];
 
 /** What `extra.minMemory` of a memory cell holds. */
 export type MinMemoryExtra =
