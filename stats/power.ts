@@ -12,6 +12,9 @@ const RANK_TEST_EFFICIENCY = 3 / Math.PI;
 /** Variance of a sample median over that of the mean, for normal data: π/2. */
 const MEDIAN_VARIANCE_FACTOR = Math.PI / 2;
 
+/** Standard deviation of the log-ratio of two medians: their own sampling error (mean-based `se` × √(π/2)) and the level difference `drift`. */
+const medianChangeSd = (se: number, drift: number) => Math.hypot(se * Math.sqrt(MEDIAN_VARIANCE_FACTOR), drift);
+
 /**
  * The smallest relative change the gate's rule detects with 90% power, given `se`: the standard error, on the log
  * scale, of the mean difference (sd·√(1/n₁+1/n₂) for trials, sd/√k for k rounds), and `drift`: the standard
@@ -23,7 +26,7 @@ const MEDIAN_VARIANCE_FACTOR = Math.PI / 2;
 export function minimalDetectableEffect(se: number, alphaPerComparison: number, threshold: number, drift = 0): number {
   const zPower = normalUpperQuantile(1 - MDE_POWER);
   const zAlpha = normalUpperQuantile(alphaPerComparison);
-  const medianSe = Math.hypot(se * Math.sqrt(MEDIAN_VARIANCE_FACTOR), drift);
+  const medianSe = medianChangeSd(se, drift);
   const significant = Math.max((zAlpha + zPower) * se / Math.sqrt(RANK_TEST_EFFICIENCY), drift > 0 ? (zAlpha + zPower) * medianSe : 0);
   const beyondThreshold = Math.log1p(threshold) + zPower * medianSe;
   return Math.expm1(Math.max(significant, beyondThreshold));
@@ -35,7 +38,7 @@ export function minimalDetectableEffect(se: number, alphaPerComparison: number, 
  * `drift`: how surprising the change is if it were only the host's level moving between the runs.
  */
 export function driftTest(logRatio: number, se: number, drift: number): { greater: number; less: number } {
-  const sd = Math.hypot(se * Math.sqrt(MEDIAN_VARIANCE_FACTOR), drift);
+  const sd = medianChangeSd(se, drift);
   return { greater: normalUpperTail(logRatio / sd), less: normalUpperTail(-logRatio / sd) };
 }
 
