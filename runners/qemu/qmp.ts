@@ -3,7 +3,7 @@ import { createConnection, type Socket } from 'node:net';
 /** One QMP reply or event: a JSON object per line. */
 type QmpMessage = { QMP?: unknown; return?: unknown; error?: { class: string; desc: string }; event?: string };
 
-export class QmpClosedError extends Error {
+class QmpClosedError extends Error {
   override name = 'QmpClosedError';
 }
 
@@ -84,20 +84,5 @@ export class QmpClient {
     const pending = this.#pending;
     this.#pending = undefined;
     pending?.reject(error);
-  }
-}
-
-/**
- * Asks QEMU to quit through QMP. Resolves once QEMU acknowledged (or dropped the connection while quitting,
- * which it may do before the reply is flushed).
- */
-export async function qmpQuit(path: string, timeoutMs: number): Promise<void> {
-  const client = await QmpClient.connect(path, timeoutMs);
-  try {
-    await client.execute('quit');
-  } catch (error) {
-    if (!(error instanceof QmpClosedError)) throw error;
-  } finally {
-    client.close();
   }
 }

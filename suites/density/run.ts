@@ -65,9 +65,10 @@ async function measureAtFullDensity(ctx: SuiteContext, instances: ReadonlyMap<nu
 
 /**
  * Probes under way at once in the liveness sweep: each goes to its own instance (through its own docker-proxy or
- * QEMU), so one slow answer need not hold up the others.
+ * QEMU), so one slow answer need not hold up the others. With hundreds of TCG guests sharing a saturated CPU an
+ * answer takes up to the attempt's time-out; 32 at a time keeps the sweep of 500 within a minute.
  */
-const SWEEP_CONCURRENCY = 8;
+const SWEEP_CONCURRENCY = 32;
 
 /** One probe per instance, in `seen`; for one that does not answer, whether it still runs and its last output. */
 async function probeAll(ctx: SuiteContext, instances: ReadonlyMap<number, Instance>, seen: Map<number, AtFullDensity>): Promise<void> {
