@@ -5,6 +5,7 @@ import { hostCpuTimes, measureCost, type WorkCost } from '../../core/cpu-load.ts
 import { firstFew, shorten } from '../../core/first-few.ts';
 import { specOf } from '../../core/metric-def.ts';
 import { memAvailableBytes } from '../../core/procmem.ts';
+import { withPromptPriority, type PriorityNote } from '../../core/priority.ts';
 import { probeOnce } from '../../fixtures/probes.ts';
 import { createHostScan } from '../../runners/host-scan.ts';
 import { ENGINE_CONCURRENCY } from '../../runners/index.ts';
@@ -142,6 +143,9 @@ export async function runDensity(ctx: SuiteContext) {
   let stopReport: StopReport = { leftovers: [] };
   let sweep: Sweep | undefined;
   let stopCost: WorkCost | undefined;
+  // The ramp runs at the harness's own priority (its starts compete with the guests as they would); the sweep and
+  // the stop, harness work that waits on nothing but CPU, at a raised one.
+  let priority: PriorityNote | undefined;
   // The engine's bound holds for the starts as for the stops: more at a time would only queue inside it.
   const engineBound = ENGINE_CONCURRENCY[ctx.runner.name];
   const concurrency = Math.min(s.concurrency, engineBound);
@@ -169,16 +173,17 @@ export async function runDensity(ctx: SuiteContext) {
       ctx.progress.step(s.target + 1, `${instances.size} instances: memory and liveness sweep`);
       await sleep(memorySettings(ctx).settleMs, undefined, { signal: ctx.signal });
       memAvailableAtFull = await memAvailableBytes();
-      sweep = await measureAtFullDensity(ctx, instances);
+      ({ result: sweep, priority } = await withPromptPriority(() => measureAtFullDensity(ctx, instances)));
       atFull = sweep.seen;
     }
   } catch (error) {
     if (!ctx.signal.aborted) throw error;
   } finally {
     ctx.progress.step(s.target + 2, `stopping ${instances.size} instances, ${engineBound} at a time`);
-    const stopped = await measureCost(() => stopAndVerify([...instances.values()], ctx.runner, engineBound));
-    stopReport = stopped.result;
-    stopCost = stopped.cost;
+    const stopped = await withPromptPriority(() => measureCost(() => stopAndVerify([...instances.values()], ctx.runner, engineBound)));
+    stopReport = stopped.result.result;
+    stopCost = stopped.result.cost;
+    priority ??= stopped.priority;
     ctx.progress.end();
   }
   const { leftovers } = stopReport;
@@ -280,6 +285,7 @@ export async function runDensity(ctx: SuiteContext) {
     `memory per instance read with all instances running (PSS shares what they share); liveness: every instance probed once at the end, ${SWEEP_CONCURRENCY} at a time`,
     `stop: ${engineBound} at a time, each attempt bounded and retried, then verified through the platform's own list and /proc; ` +
       "extra.harnessCost: the harness's wall time and CPU for the sweep and the stop, per instance; extra.curve: host CPU busy share during each start",
+    ...(priority ? [`sweep and stop: ${priority.text}; the ramp at the harness's usual priority`] : []),
   ];
   return buildCell(
     ctx,
