@@ -62,7 +62,9 @@ export const qemuEngine: Engine = {
   label: 'QEMU',
   environmentKey: 'qemu',
   tools: QEMU_TOOLS,
-  concurrency: 32,
+  // Each QEMU is a process of its own: the bound only keeps the waits in flight in proportion. At full density the
+  // guests saturate the CPU and a stop waits for its QEMU's turn to run: more at once, the sooner all have had it.
+  concurrency: 64,
   // Recorded wherever QEMU is installed, used by the run or not: the gate compares it between runs.
   version: () => qemuVersion(),
   describe: (version) => (version ? `${version.version} (${version.path})` : 'not installed'),
