@@ -26,8 +26,10 @@ export async function dockerAvailability(client: Docker = docker): Promise<Docke
     return { ok: true, version: version.Version };
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { address?: string };
-    const modem = client.modem as { socketPath?: string; host?: string; port?: string | number };
-    const where = e.address ?? modem.socketPath ?? (modem.host ? `${modem.host}:${modem.port}` : '/var/run/docker.sock');
+    // docker-modem's default socketPath is a function that looks the socket up: only a path the user set is a string.
+    const modem = client.modem as { socketPath?: unknown; host?: string; port?: string | number };
+    const socket = typeof modem.socketPath === 'string' ? modem.socketPath : undefined;
+    const where = e.address ?? socket ?? (modem.host ? `${modem.host}:${modem.port}` : '/var/run/docker.sock');
     if (e.name === 'AbortError' || e.name === 'TimeoutError') {
       return {
         ok: false,
