@@ -1,12 +1,11 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
-import type { Label } from '../../core/label.ts';
+import type { Accelerator, Label } from '../../core/label.ts';
 import { memoiseUntilRejected } from '../../core/single-flight.ts';
 import { rootfsCpio } from '../../fixtures/initramfs.ts';
 import { buildRootfs, cachedRootfs } from '../../fixtures/rootfs.ts';
 import type { Workload } from '../../fixtures/workloads.ts';
-import type { Accelerator } from '../../core/label.ts';
 import { qemuVmm } from '../qemu/vmm.ts';
 import type { Instance, Phases, Runner, RunnerContext, StartOptions } from '../types.ts';
 import type { ConsoleLog } from '../vm/console.ts';
