@@ -82,6 +82,7 @@ export class VmInstance implements Instance {
     const endpoint: Endpoint = { host: '127.0.0.1', port: hostPort };
     const instance = new VmInstance(this.runner, this.vmm, vm, this.workload, endpoint, { requested: 0, spawned: vm.spawnedAt - requested }, this.spec);
     try {
+      // The VMM that saved the guest resumes its VMs: `snapshot` exists only where it does both.
       await vm.resume!(signal);
       instance.phases.ready = performance.now() - requested;
       return instance;
