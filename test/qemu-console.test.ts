@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanConsoleText, ConsoleLog, ConsoleWaitError, consoleTail } from '../runners/qemu/console.ts';
+import { cleanConsoleText, ConsoleLog, ConsoleWaitError, consoleTail } from '../runners/vm/console.ts';
 
 // What QEMU's serial console really carries: SeaBIOS clears the screen and resets the terminal, lines end in CRLF.
 const SEABIOS = '\x1bc\x1b[?7l\x1b[2J\x1b[0mSeaBIOS (version 1.16.2-debian-1.16.2-1)\r\nBooting from ROM..\x1bc\x1b[?7l\x1b[2J';

@@ -13,7 +13,7 @@ import {
   type ProblemKind,
   type UnikraftBanner,
 } from '../runners/unikraft/console.ts';
-import { ConsoleLog } from '../runners/qemu/console.ts';
+import { ConsoleLog } from '../runners/vm/console.ts';
 import { consolePhases } from '../runners/unikraft/runner.ts';
 
 // Real consoles of real Unikraft images, kept next to the repository (see their README.md).

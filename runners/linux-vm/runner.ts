@@ -4,11 +4,11 @@ import { vmInitrd, type VmInitrd } from '../../fixtures/initramfs.ts';
 import { buildRootfs, cachedRootfs, type BuiltRootfs } from '../../fixtures/rootfs.ts';
 import { EXIT_MARKER, INIT_FAILED_MARKER, INIT_MARKER } from '../../fixtures/vm-init.ts';
 import type { Workload } from '../../fixtures/workloads.ts';
-import { cpuModelFor } from '../qemu/accel.ts';
-import { QEMU_PACKAGE, qemuBinary } from '../qemu/binary.ts';
-import { cleanConsoleText } from '../qemu/console.ts';
-import { startGuest } from '../qemu/guest.ts';
+import { qemuVmm } from '../qemu/vmm.ts';
 import type { Instance, Runner, RunnerContext, StartOptions } from '../types.ts';
+import { cleanConsoleText } from '../vm/console.ts';
+import { startGuest } from '../vm/guest.ts';
+import { vmMemoryNote, type Vmm } from '../vm/vmm.ts';
 import type { LinuxVmConfig } from './config.ts';
 import { guestKernel, type GuestKernel } from './kernel.ts';
 
@@ -53,7 +53,7 @@ interface Prepared {
 /** Linux VMs under QEMU: Debian's cloud kernel, the workload rootfs as initramfs, a tiny init that starts the workload. */
 export function createLinuxVmRunner(opts: RunnerContext<LinuxVmConfig>): Runner<'linux-vm'> {
   const { cacheDir, config, accelerator } = opts;
-  const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
+  const vmm = qemuVmm({ accelerator, machine: config.machine });
   // Keyed by the workload object: a variant with the same name (another command) gets its own initrd.
   // A failed preparation (e.g. a network hiccup) may be retried.
   const prepared = memoiseUntilRejected<Workload, Prepared>();
@@ -86,25 +86,20 @@ export function createLinuxVmRunner(opts: RunnerContext<LinuxVmConfig>): Runner<
           fix: "set runners['linux-vm'].machine to 'pc', or give a microvm-ready kernel in runners['linux-vm'].kernel",
         };
       }
-      try {
-        await qemuBinary();
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, reason: (error as Error).message, fix: `apt-get install ${QEMU_PACKAGE}` };
-      }
+      return vmm.availability();
     },
 
     label(w, options): Label {
       return {
         accelerator,
-        machine: config.machine,
+        machine: vmm.machine,
         guestMemoryMiB: guestMemoryMiB(config, w, options?.memoryMiB),
         vcpus: config.vcpus,
         rootfsHash: cachedRootfs(w, cacheDir)?.hash,
         notes: [
           `kernel ${kernelVersion ?? (config.kernel ? config.kernel.path : 'Debian linux-image-cloud-amd64')}, command line "${kernelCommandLine()}"`,
-          `cpu model ${cpuModelFor(accel)}`,
-          'memory = QEMU process on the host (RSS, PSS); guest memory as configured',
+          `cpu model ${vmm.cpu}`,
+          vmMemoryNote(vmm),
         ],
       };
     },
@@ -115,36 +110,34 @@ export function createLinuxVmRunner(opts: RunnerContext<LinuxVmConfig>): Runner<
 
     async start(w, options) {
       // Not timed: cached after the first call.
-      return startVm(w, await prepare(w, options.signal), config, accel, options);
+      return startVm(w, await prepare(w, options.signal), config, vmm, options);
     },
   };
 }
 
-function startVm(w: Workload, p: Prepared, config: LinuxVmConfig, accel: 'kvm' | 'tcg', options: StartOptions): Promise<Instance> {
+function startVm(w: Workload, p: Prepared, config: LinuxVmConfig, vmm: Vmm, options: StartOptions): Promise<Instance> {
   return startGuest(
     {
       runner: 'linux-vm',
       workload: w,
       what: `${w.name} VM`,
-      qemu: {
-        machine: config.machine,
-        accel,
-        cpu: cpuModelFor(accel),
+      vmm,
+      vm: {
         vcpus: config.vcpus,
         memoryMiB: guestMemoryMiB(config, w, options.memoryMiB),
         kernel: p.kernel.kernel,
         initrd: p.initrd.path,
-        append: kernelCommandLine(),
+        cmdline: kernelCommandLine(),
       },
       guestPort: w.port,
       failure: { pattern: FAILURE },
-      async afterSpawn({ qemu, instance, requested, remaining, signal }) {
-        const init = await qemu.console.waitFor(INIT_MARKER, { timeoutMs: remaining(), signal, what: 'init started (its ISOBENCH-INIT line)' });
-        instance.phases.firstOutput = (qemu.console.firstByteAt ?? init.at) - requested;
+      async afterSpawn({ vm, instance, requested, remaining, signal }) {
+        const init = await vm.console.waitFor(INIT_MARKER, { timeoutMs: remaining(), signal, what: 'init started (its ISOBENCH-INIT line)' });
+        instance.phases.firstOutput = (vm.console.firstByteAt ?? init.at) - requested;
         instance.phases.kernelInit = init.at - requested;
         instance.guestUptimeAtInitS = Number(init.match[1]);
       },
-      diagnose: (error, qemu) => vmFailureReason(qemu.console.text(), error.message),
+      diagnose: (error, vm) => vmFailureReason(vm.console.text(), error.message),
     },
     options,
   );

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic.ts';
 import type { Accelerator } from '../../core/label.ts';
 import { qemuBinary } from './binary.ts';
-import { ConsoleWaitError } from './console.ts';
+import { ConsoleWaitError } from '../vm/console.ts';
 import { launchQemu } from './launch.ts';
 
 export type AccelKind = 'kvm' | 'tcg';

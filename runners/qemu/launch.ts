@@ -10,12 +10,8 @@ import { processMemory, type ProcessMemory } from '../../core/procmem.ts';
 import { runDir } from '../../core/rundir.ts';
 import { qemuArgs, type QemuSpec } from './args.ts';
 import { qemuBinary } from './binary.ts';
-import { ConsoleLog } from './console.ts';
-
-export interface QemuExit {
-  code: number | null;
-  signal: string | null;
-}
+import { ConsoleLog } from '../vm/console.ts';
+import { describeExit, type VmExit } from '../vm/vmm.ts';
 
 export interface QemuProcess {
   readonly pid: number;
@@ -24,7 +20,7 @@ export interface QemuProcess {
   /** The guest's serial console. */
   readonly console: ConsoleLog;
   /** Resolves when QEMU has exited and its output is fully read. */
-  readonly exited: Promise<QemuExit>;
+  readonly exited: Promise<VmExit>;
   /** e.g. "linux-vm-nginx (qemu pid 1234)" */
   readonly description: string;
   /** Its QMP socket; one client at a time. */
@@ -59,11 +55,6 @@ let launched = 0;
 
 const STDERR_LIMIT = 64 * 1024;
 
-/** Describes an exit for messages: "exited with code 1", "was killed by SIGKILL". */
-export function describeExit(exit: QemuExit): string {
-  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
-
 /**
  * Starts QEMU for `spec` and resolves as soon as the process exists (it is registered with the lifecycle registry
  * from that moment on). Guest-specific waiting (console markers, probes) is the caller's.
@@ -96,7 +87,7 @@ export async function launchQemu(spec: QemuSpec & LaunchOptions): Promise<QemuPr
   child.stderr.on('data', (chunk: string) => {
     if (stderr.length < STDERR_LIMIT) stderr += chunk;
   });
-  const exited = new Promise<QemuExit>((resolve) => {
+  const exited = new Promise<VmExit>((resolve) => {
     child.once('close', (code, sig) => {
       const exit = { code, signal: sig };
       consoleLog.close(`QEMU ${describeExit(exit)}${stderr ? `: ${stderr.trim().split('\n')[0]}` : ''}`);

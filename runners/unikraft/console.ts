@@ -1,5 +1,5 @@
 import { shorten } from '../../core/first-few.ts';
-import { ESCAPE_SEQUENCES } from '../qemu/console.ts';
+import { ESCAPE_SEQUENCES } from '../vm/console.ts';
 
 /**
  * Reads the serial console of a Unikraft guest under QEMU: the boot banner, Unikraft's kernel log, lwIP's network

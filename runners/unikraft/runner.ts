@@ -1,16 +1,16 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
-import type { Label } from '../../core/label.ts';
+import type { Accelerator, Label } from '../../core/label.ts';
 import { memoiseUntilRejected } from '../../core/single-flight.ts';
 import { rootfsCpio } from '../../fixtures/initramfs.ts';
 import { buildRootfs, cachedRootfs } from '../../fixtures/rootfs.ts';
 import type { Workload } from '../../fixtures/workloads.ts';
-import { qemuBinary } from '../qemu/binary.ts';
-import type { ConsoleLog } from '../qemu/console.ts';
-import { startGuest } from '../qemu/guest.ts';
-import { describeExit, type QemuProcess } from '../qemu/launch.ts';
+import { qemuVmm } from '../qemu/vmm.ts';
 import type { Instance, Phases, Runner, RunnerContext, StartOptions } from '../types.ts';
+import type { ConsoleLog } from '../vm/console.ts';
+import { startGuest } from '../vm/guest.ts';
+import { vmMemoryNote, type Vmm } from '../vm/vmm.ts';
 import { unikraftCmdline, unikraftCpu } from './cmdline.ts';
 import { unikraftImageSchema, type UnikraftConfig, type UnikraftImageConfig } from './config.ts';
 import { BANNER_PATTERN, diagnoseConsole, parseUnikraftConsole, PROBLEM_PATTERN, type UnikraftBanner } from './console.ts';
@@ -104,6 +104,11 @@ interface Prepared {
   sharedElfloader: boolean;
 }
 
+/** The VMM an image boots under: QEMU, its machine, the CPU model Unikraft wants. */
+function vmmFor(image: UnikraftImageConfig, accelerator: Accelerator): Vmm {
+  return qemuVmm({ accelerator, machine: image.machine, cpuModel: unikraftCpu });
+}
+
 /** The config key a user raises when the guest runs out of memory. */
 function memoryKey(w: Workload, sharedElfloader: boolean): string {
   const key = `runners.unikraft.images.${w.name}`;
@@ -175,14 +180,12 @@ export function createUnikraftRunner(opts: RunnerContext<UnikraftConfig>): Runne
           fix: `only an image built for ${w.name} itself could run it (runners.unikraft.images.${w.name}); none is known to work with Unikraft 0.16.3`,
         };
       }
+      const vmm = vmmFor(choice.config, accelerator);
       if (accelerator.kind === 'none') {
-        return { ok: false, reason: `no accelerator decided for QEMU: ${accelerator.reason}`, fix: 'run isobench doctor' };
+        return { ok: false, reason: `no accelerator decided for ${vmm.name}: ${accelerator.reason}`, fix: 'run isobench doctor' };
       }
-      try {
-        await qemuBinary();
-      } catch (error) {
-        return { ok: false, reason: (error as Error).message, fix: 'apt-get install qemu-system-x86' };
-      }
+      const installed = await vmm.availability();
+      if (!installed.ok) return installed;
       try {
         await resolveOnce(w, choice.config);
         return { ok: true };
@@ -196,6 +199,7 @@ export function createUnikraftRunner(opts: RunnerContext<UnikraftConfig>): Runne
       const choice = chooseImage(w);
       if (!choice) return { accelerator, notes: [`no Unikraft image configured for ${w.name}`] };
       const { config: image, sharedElfloader } = choice;
+      const vmm = vmmFor(image, accelerator);
       const banner = banners.get(w.name);
       const r = resolved.get(w.name);
       const ownRootfs = image.initrd === WORKLOAD_ROOTFS;
@@ -208,12 +212,12 @@ export function createUnikraftRunner(opts: RunnerContext<UnikraftConfig>): Runne
         ...(sharedElfloader ? ['the shared app-elfloader (runners.unikraft.elfloader); guest memory sized from the initrd: 2 × the cpio + 32 MiB, in steps of 8 MiB'] : []),
         ...(ownRootfs ? ['initrd: the workload rootfs (the binaries the container runs)'] : r?.initrd ? [`initrd ${r.initrd}`] : []),
         ...(r ? [`command line "${r.append}"`] : []),
-        `cpu model ${unikraftCpu(accelerator.kind === 'kvm' ? 'kvm' : 'tcg')}; static guest address (netdev.ip), no DHCP`,
-        'memory = QEMU process on the host (RSS, PSS); guest memory as configured',
+        `cpu model ${vmm.cpu}; static guest address (netdev.ip), no DHCP`,
+        vmMemoryNote(vmm),
       ];
       return {
         accelerator,
-        machine: image.machine,
+        machine: vmm.machine,
         // A shared-elfloader guest's memory is known once its cpio is packed; a cell never prepared has none.
         guestMemoryMiB: options?.memoryMiB ?? preparedMemory.get(w.name) ?? (sharedElfloader ? undefined : image.memoryMiB),
         vcpus: 1,
@@ -230,8 +234,7 @@ export function createUnikraftRunner(opts: RunnerContext<UnikraftConfig>): Runne
     async start(w, options) {
       // Not timed: cached after the first call.
       const p = await prepare(w, options.signal);
-      const accel = accelerator.kind === 'kvm' ? 'kvm' : 'tcg';
-      return startUnikernel(w, p, accel, options, (banner) => banners.set(w.name, banner));
+      return startUnikernel(w, p, vmmFor(p.image.config, accelerator), options, (banner) => banners.set(w.name, banner));
     },
   };
 }
@@ -239,7 +242,7 @@ export function createUnikraftRunner(opts: RunnerContext<UnikraftConfig>): Runne
 function startUnikernel(
   w: Workload,
   p: Prepared,
-  accel: 'kvm' | 'tcg',
+  vmm: Vmm,
   options: StartOptions,
   onBanner: (banner: UnikraftBanner) => void,
 ): Promise<Instance> {
@@ -250,46 +253,37 @@ function startUnikernel(
       runner: 'unikraft',
       workload: w,
       what: image.config.standIn ? `${w.name} stand-in (${image.config.standIn}, not Unikraft)` : `${w.name} unikernel`,
-      qemu: {
-        machine: image.config.machine,
-        accel,
-        cpu: unikraftCpu(accel),
+      vmm,
+      vm: {
         vcpus: 1,
         memoryMiB,
         kernel: image.kernel,
         ...(p.initrd && { initrd: p.initrd }),
-        append: image.append,
+        cmdline: image.append,
       },
       guestPort: image.guestPort,
       failure: { pattern: PROBLEM_PATTERN, describe: (problem) => `the console shows a problem: ${problem}`, settleMs: PROBLEM_SETTLE_MS },
-      async afterReady({ qemu, instance, requested }) {
-        Object.assign(instance.phases, await consolePhases(qemu.console, requested));
-        const { banner } = parseUnikraftConsole(qemu.console.text());
+      async afterReady({ vm, instance, requested }) {
+        Object.assign(instance.phases, await consolePhases(vm.console, requested));
+        const { banner } = parseUnikraftConsole(vm.console.text());
         if (banner) onBanner(banner);
       },
-      async diagnose(error, qemu, endedByItself) {
-        const diagnosis = diagnoseConsole(qemu.console.text(), {
+      async diagnose(error, vm, endedByItself) {
+        const diagnosis = diagnoseConsole(vm.console.text(), {
           workload: w.name,
-          accel,
+          accel: vmm.accel,
           memoryMiB,
           memoryKey: memoryKey(w, p.sharedElfloader),
           guestPort: image.guestPort,
           standIn: image.config.standIn !== undefined,
         });
         if (!endedByItself) return diagnosis ?? error.message;
-        const end = await qemuEnd(qemu);
+        const end = await vm.ending();
         return diagnosis ? `${diagnosis}; ${end}` : `the guest stopped before it was ready (${end}): see the console tail`;
       },
     },
     options,
   );
-}
-
-/** How a QEMU that ended by itself ended, with its own first error line (its warnings, e.g. about TCG, left out). */
-async function qemuEnd(qemu: QemuProcess): Promise<string> {
-  const exit = await qemu.exited;
-  const error = qemu.stderr().trim().split('\n').find((line) => line !== '' && !line.includes('warning:'));
-  return `QEMU ${describeExit(exit)}${error ? `: ${error}` : ''}`;
 }
 
 /**

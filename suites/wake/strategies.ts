@@ -34,35 +34,52 @@ export interface Strategy {
 
 const nothingOnDisk = async () => {};
 
-/** The not-run reason of a strategy whose platform lacks the ability. */
-const cannot = (ctx: ZeroContext, what: string) => new StrategyUnavailable(`the ${ctx.runner.name} runner cannot ${what} an instance`);
+/** The optional abilities of an instance (not every platform has them) that a strategy may need. */
+type Ability = 'pause' | 'resume' | 'snapshot';
 
-const pause: Strategy = {
+/**
+ * A strategy that needs `abilities` of the instance: on a platform that lacks one, its cell is not run, with the
+ * reason (StrategyUnavailable).
+ */
+function needing<A extends Ability>(
+  abilities: readonly A[],
+  strategy: Omit<Strategy, 'toZero'> & { toZero(instance: Instance & Required<Pick<Instance, A>>, ctx: ZeroContext): Promise<AtZero> },
+): Strategy {
+  return {
+    ...strategy,
+    async toZero(instance, ctx) {
+      if (!abilities.every((ability) => instance[ability])) {
+        throw new StrategyUnavailable(`the ${ctx.runner.name} runner cannot ${strategy.name} an instance`);
+      }
+      return strategy.toZero(instance as Instance & Required<Pick<Instance, A>>, ctx);
+    },
+  };
+}
+
+const pause = needing(['pause', 'resume'], {
   name: 'pause',
   note:
     'pause: a container is frozen by the cgroup freezer (docker pause/unpause), a QEMU guest stopped by QMP stop/cont; ' +
     'its memory stays held (memory at zero is what the frozen instance still holds)',
-  async toZero(instance, ctx) {
-    if (!instance.pause || !instance.resume) throw cannot(ctx, 'pause');
+  async toZero(instance) {
     await instance.pause();
     return {
       memory: () => instance.memory(),
       wake: async () => {
-        await instance.resume!();
+        await instance.resume();
         return instance;
       },
       discard: nothingOnDisk,
     };
   },
-};
+});
 
-const snapshot: Strategy = {
+const snapshot = needing(['snapshot'], {
   name: 'snapshot',
   note:
     'snapshot: the whole instance is written to a file and ended (QEMU: QMP stop and migrate to the file, quit; a new ' +
     'QEMU loads it with -incoming and QMP cont; containers: CRIU through Docker checkpoints); memory at zero is 0, the file is snapshot_bytes',
   async toZero(instance, ctx) {
-    if (!instance.snapshot) throw cannot(ctx, 'snapshot');
     const discard = () => rm(ctx.snapshotFile, { force: true });
     try {
       const saved = await instance.snapshot(ctx.snapshotFile, ctx.signal);
@@ -72,7 +89,7 @@ const snapshot: Strategy = {
       throw error;
     }
   },
-};
+});
 
 const restart: Strategy = {
   name: 'restart',

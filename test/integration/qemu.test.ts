@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { liveInstances } from '../../core/lifecycle.ts';
 import { decideAccelerator, DEBUG_EXIT_DEVICE, kvmDeviceProblem, probeAccelerator, probeBootSector, PROBE_MARKER } from '../../runners/qemu/accel.ts';
 import type { QemuSpec } from '../../runners/qemu/args.ts';
-import { ConsoleWaitError } from '../../runners/qemu/console.ts';
+import { ConsoleWaitError } from '../../runners/vm/console.ts';
 import { launchQemu } from '../../runners/qemu/launch.ts';
 import { qemuArgv, scratchDir } from './qemu-helpers.ts';
 import { processAlive } from '../../core/processes.ts';

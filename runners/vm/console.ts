@@ -15,7 +15,7 @@ export interface WaitOptions {
   what?: string;
 }
 
-/** Why a `waitFor` gave up: the guest's QEMU ended, or the time ran out. The console tail is attached. */
+/** Why a `waitFor` gave up: the guest's VMM ended, or the time ran out. The console tail is attached. */
 export class ConsoleWaitError extends Error {
   override name = 'ConsoleWaitError';
   constructor(
@@ -76,7 +76,7 @@ export class ConsoleLog {
     return this.#firstByteAt;
   }
 
-  /** Set once the console's writer is gone (QEMU exited): the reason given to `close`. */
+  /** Set once the console's writer is gone (the VMM exited): the reason given to `close`. */
   get closedReason(): string | undefined {
     return this.#closed;
   }

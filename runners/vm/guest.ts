@@ -4,9 +4,8 @@ import { allocatePort, releasePort } from '../../core/ports.ts';
 import { waitReady } from '../../fixtures/probes.ts';
 import type { Workload } from '../../fixtures/workloads.ts';
 import { TrialFailure, type Endpoint, type Phases, type StartOptions } from '../types.ts';
-import type { QemuSpec } from './args.ts';
-import { QemuInstance } from './instance.ts';
-import { launchQemu, type QemuProcess } from './launch.ts';
+import { VmInstance } from './instance.ts';
+import type { Vm, Vmm, VmSpec } from './vmm.ts';
 
 /** Console output that means the guest will never serve. */
 export interface ConsoleFailure {
@@ -19,8 +18,8 @@ export interface ConsoleFailure {
 
 /** A booting guest, as the runner's own steps see it. */
 export interface Boot {
-  qemu: QemuProcess;
-  instance: QemuInstance;
+  vm: Vm;
+  instance: VmInstance;
   /** performance.now() when the start was requested: phases count from it. */
   requested: number;
   /** ms left until the ready deadline. */
@@ -35,23 +34,25 @@ export interface Guest {
   workload: Workload;
   /** Names the guest in failure messages, e.g. "nginx VM". */
   what: string;
+  /** What boots the guest. */
+  vmm: Vmm;
   /** All but the name (from `runner`) and the port forward (to the host port the start allocates). */
-  qemu: Omit<QemuSpec, 'name' | 'net'>;
+  vm: Omit<VmSpec, 'name' | 'net'>;
   guestPort: number;
   failure: ConsoleFailure;
   /** Between spawn and probe: waits for boot milestones the console shows. */
   afterSpawn?: (boot: Boot) => Promise<void>;
   /** Once ready: what the console showed on the way. */
   afterReady?: (boot: Boot) => Promise<void>;
-  /** The reason a start failed; `error` is what ended the wait, `endedByItself` whether QEMU had exited by then. */
-  diagnose: (error: Error, qemu: QemuProcess, endedByItself: boolean) => string | Promise<string>;
+  /** The reason a start failed; `error` is what ended the wait, `endedByItself` whether the VM had exited by then. */
+  diagnose: (error: Error, vm: Vm, endedByItself: boolean) => string | Promise<string>;
 }
 
-/** Rejects once the console shows `failure` or QEMU exits; never settles once `signal` aborts. */
-function watchConsole(qemu: QemuProcess, failure: ConsoleFailure, signal: AbortSignal): Promise<never> {
-  return qemu.console.waitFor(failure.pattern, { timeoutMs: Infinity, signal, what: 'the workload was ready' }).then(
+/** Rejects once the console shows `failure` or the VM exits; never settles once `signal` aborts. */
+function watchConsole(vm: Vm, failure: ConsoleFailure, signal: AbortSignal): Promise<never> {
+  return vm.console.waitFor(failure.pattern, { timeoutMs: Infinity, signal, what: 'the workload was ready' }).then(
     async (m) => {
-      if (failure.settleMs !== undefined) await Promise.race([qemu.exited, sleep(failure.settleMs)]);
+      if (failure.settleMs !== undefined) await Promise.race([vm.exited, sleep(failure.settleMs)]);
       throw new Error(failure.describe ? failure.describe(m.match[0]) : m.match[0]);
     },
     (error: unknown) => (signal.aborted ? new Promise<never>(() => {}) : Promise.reject(error)),
@@ -59,10 +60,10 @@ function watchConsole(qemu: QemuProcess, failure: ConsoleFailure, signal: AbortS
 }
 
 /**
- * Boots `guest` and resolves once its workload's probe succeeds. On failure it stops the QEMU and rejects with a
- * TrialFailure carrying the console tail, or with the caller's abort reason.
+ * Boots `guest` under its VMM and resolves once its workload's probe succeeds. On failure it stops the VM and
+ * rejects with a TrialFailure carrying the console tail, or with the caller's abort reason.
  */
-export async function startGuest(guest: Guest, options: StartOptions): Promise<QemuInstance> {
+export async function startGuest(guest: Guest, options: StartOptions): Promise<VmInstance> {
   const { signal, readyTimeoutMs } = options;
   signal?.throwIfAborted();
   const { workload: w, what } = guest;
@@ -72,39 +73,36 @@ export async function startGuest(guest: Guest, options: StartOptions): Promise<Q
   // Whole milliseconds: the probe's failure message quotes this.
   const remaining = () => Math.max(1, Math.ceil(requested + readyTimeoutMs - performance.now()));
 
-  let qemu: QemuProcess;
+  const name = `${guest.runner}-${w.name}`;
+  let vm: Vm;
   try {
-    qemu = await launchQemu({ ...guest.qemu, name: `${guest.runner}-${w.name}`, net: { hostPort, guestPort: guest.guestPort }, signal });
+    vm = await guest.vmm.launch({ ...guest.vm, name, net: { hostPort, guestPort: guest.guestPort } }, { signal });
   } catch (error) {
     releasePort(hostPort);
     if (signal?.aborted) throw signal.reason;
-    throw new TrialFailure(`${what}: QEMU could not be started: ${(error as Error).message}`);
+    throw new TrialFailure(`${what}: ${guest.vmm.name} could not be started: ${(error as Error).message}`);
   }
 
-  const phases: Phases = { requested: 0, spawned: qemu.spawnedAt - requested };
-  const instance = new QemuInstance(guest.runner, qemu, w.name, endpoint, phases, {
-    ...guest.qemu,
-    name: `${guest.runner}-${w.name}`,
-    guestPort: guest.guestPort,
-  });
+  const phases: Phases = { requested: 0, spawned: vm.spawnedAt - requested };
+  const instance = new VmInstance(guest.runner, guest.vmm, vm, w.name, endpoint, phases, { ...guest.vm, name, guestPort: guest.guestPort });
   const watching = new AbortController();
-  const boot: Boot = { qemu, instance, requested, remaining, signal: signal ? AbortSignal.any([signal, watching.signal]) : watching.signal };
-  const failed = watchConsole(qemu, guest.failure, watching.signal);
+  const boot: Boot = { vm, instance, requested, remaining, signal: signal ? AbortSignal.any([signal, watching.signal]) : watching.signal };
+  const failed = watchConsole(vm, guest.failure, watching.signal);
   try {
     if (guest.afterSpawn) await Promise.race([guest.afterSpawn(boot), failed]);
     await Promise.race([
       // Once the failure watch wins, `finally` aborts boot.signal: the probe stops knocking on a guest that will never serve.
-      waitReady(w.probe, endpoint, { timeoutMs: remaining(), signal: boot.signal, isAlive: () => qemu.running() }),
+      waitReady(w.probe, endpoint, { timeoutMs: remaining(), signal: boot.signal, isAlive: () => vm.running() }),
       failed,
     ]);
     phases.ready = performance.now() - requested;
     await guest.afterReady?.(boot);
     return instance;
   } catch (error) {
-    const endedByItself = !qemu.running();
+    const endedByItself = !vm.running();
     await instance.stop();
     if (signal?.aborted) throw signal.reason;
-    throw new TrialFailure(`${what}: ${await guest.diagnose(error as Error, qemu, endedByItself)}`, qemu.console.tail(50));
+    throw new TrialFailure(`${what}: ${await guest.diagnose(error as Error, vm, endedByItself)}`, vm.console.tail(50));
   } finally {
     watching.abort();
   }
