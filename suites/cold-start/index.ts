@@ -1,3 +1,4 @@
+import { NO_EXTRA } from '../../core/cell-schema.ts';
 import { defineSuite } from '../descriptor.ts';
 import { coldStartConfig, SUITE } from './config.ts';
 import { COLD_START_METRICS } from './metrics.ts';
@@ -12,6 +13,7 @@ export const coldStartSuite = defineSuite({
   metrics: COLD_START_METRICS,
   title: 'Cold start',
   description: 'From asking for an instance to its workload answering the readiness probe; each trial starts one instance and stops it.',
+  extra: NO_EXTRA,
   charts: [
     { kind: 'samples', id: 'ready', metric: 'ready_ms' },
     { kind: 'phases', id: 'phases' },
