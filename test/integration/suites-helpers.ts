@@ -13,6 +13,7 @@ import type { Progress, SuiteContext } from '../../suites/types.ts';
 import type { Runner, RunnerName } from '../../runners/index.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { densitySuite } from '../../suites/density/index.ts';
+import type { memorySuite } from '../../suites/memory/index.ts';
 
 /** The cache `npm run bench` uses, so nothing is built twice. */
 export const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url));
@@ -48,6 +49,13 @@ export async function runSuite<Name extends SuiteName, Extra extends z.ZodType>(
   // Each cell must be exactly what results.json accepts, and read back whole: nothing the schema does not know.
   for (const cell of cells) expect(cellSchema.parse(cell)).toEqual(cell);
   return { cell: cells[0]!, cells, progress: progress.lines };
+}
+
+/** The minimum-memory bisection a memory cell records; the test fails when there is none. */
+export function bisection(cell: CellOf<typeof memorySuite.name, RunnerName, typeof memorySuite.extra>) {
+  const minMemory = cell.extra?.minMemory;
+  if (!minMemory || 'skipped' in minMemory) throw new Error(`no bisection recorded: ${minMemory ? minMemory.skipped : 'no extra'}`);
+  return minMemory;
 }
 
 export function metric(cell: Cell, name: string) {
