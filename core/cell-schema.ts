@@ -52,7 +52,7 @@ export const metricSchema = z.object({
 export type Metric = z.infer<typeof metricSchema>;
 
 /** The `extra` of a suite that records no summary of its own beside its trials and metrics. */
-export const NO_EXTRA = z.never();
+export const NO_EXTRA = z.never({ error: 'this suite records no extra' });
 
 /**
  * The cells of suite `suite`, `extra` the schema of what it sums up there (a zod object, or NO_EXTRA). A union on
@@ -89,9 +89,9 @@ export const cellSchemaOf = <Suite extends string, Runner extends z.ZodType<stri
       /** Why it did not run, and how to make it run. */
       reason: z.string(),
       label: labelSchema,
-      trials: z.tuple([]),
-      metrics: z.tuple([]),
-      extra: NO_EXTRA.optional(),
+      trials: z.tuple([], { error: 'a not-run cell has no trials' }),
+      metrics: z.tuple([], { error: 'a not-run cell has no metrics' }),
+      extra: z.never({ error: 'a not-run cell has no extra' }).optional(),
     }),
   ]);
 };
