@@ -13,11 +13,11 @@ export const coldStartSuite = defineSuite({
   metrics: COLD_START_METRICS,
   title: 'Cold start',
   description: 'From asking for an instance to its workload answering the readiness probe; each trial starts one instance and stops it.',
-  extra: NO_EXTRA,
   charts: [
     { kind: 'samples', id: 'ready', metric: 'ready_ms' },
     { kind: 'phases', id: 'phases' },
   ],
+  extra: NO_EXTRA,
   samples: { setting: '--trials', count: (s) => s.trials },
   run: runColdStart,
 });

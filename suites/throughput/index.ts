@@ -13,8 +13,8 @@ export const throughputSuite = defineSuite({
   metrics: THROUGHPUT_METRICS,
   title: 'Throughput',
   description: 'A load generator on the host over loopback; each repetition is one sample.',
-  extra: NO_EXTRA,
   charts: [{ kind: 'headlines' }, { kind: 'latencies' }],
+  extra: NO_EXTRA,
   samples: { setting: 'suite.throughput.repetitions', count: (s) => s.repetitions },
   // The cross-check's tools: one still missing makes its rows say "not run" and how to install it.
   tools: (s) => (s.reference ? Object.values(REFERENCE_TOOLS) : []),
