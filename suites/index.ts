@@ -3,6 +3,7 @@ import { densitySuite } from './density/index.ts';
 import type { CellOf } from '../core/cell-schema.ts';
 import type { RunnerName } from '../runners/index.ts';
 import type { SuiteDescriptor } from './descriptor.ts';
+import type { SuiteContext } from './types.ts';
 import { memorySuite } from './memory/index.ts';
 import { throughputSuite } from './throughput/index.ts';
 import { wakeSuite } from './wake/index.ts';
@@ -24,7 +25,7 @@ export type SuiteSections = { [D in Descriptor as D['name']]: D['config'] };
 export type SuiteCell = { [D in Descriptor as D['name']]: CellOf<D['name'], RunnerName, D['extra']> }[SuiteName];
 
 /** A suite of the registry, whichever: its cells are of the union. */
-export type AnySuite = Omit<SuiteDescriptor<SuiteName>, 'run'> & { run: SuiteDescriptor<SuiteName>['run'] extends (ctx: infer Ctx) => unknown ? (ctx: Ctx) => Promise<SuiteCell | SuiteCell[]> : never };
+export type AnySuite = Omit<SuiteDescriptor<SuiteName>, 'run'> & { run(ctx: SuiteContext): Promise<SuiteCell | SuiteCell[]> };
 
 /**
  * The suite `name`. Its functions take its own section, which the type no longer says: callers hand them
