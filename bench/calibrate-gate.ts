@@ -10,7 +10,7 @@
  * Rates are what this prints, not what tests assert: the gate's rule is judged by them.
  */
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../core/config.ts';
+import { parseConfig, WORKLOAD_NAMES, type WorkloadName } from '../core/config.ts';
 import { readResults } from '../core/results-io.ts';
 import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from '../core/results.ts';
 import { median, summarize } from '../stats/descriptive.ts';
@@ -51,7 +51,7 @@ const LEVEL_SHIFT_SD = 0.2;
 
 /** A row of the simulated run: where it is, and how one trial of it is drawn in a given source run. */
 interface RowSource {
-  workload: string;
+  workload: WorkloadName;
   runner: Cell['runner'];
   label: string;
   draw: (random: () => number, run: number) => number;
@@ -62,15 +62,14 @@ const gaussian = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.c
 
 async function sources(): Promise<{ rows: RowSource[]; runs: number; levelSd: number; template: Results | null; origin: string; spread: (number | null)[] }> {
   if (!resultsFiles.length) {
-    const lognormal = (runner: Cell['runner'], workload: string, cv: number, medianMs: number): RowSource => {
+    const lognormal = (runner: Cell['runner'], workload: WorkloadName, cv: number, medianMs: number): RowSource => {
       const sigma = Math.sqrt(Math.log(1 + cv * cv));
       return { workload, runner, label: `${runner} ${workload}, lognormal CV ${formatPercent(cv)}`, draw: (r) => medianMs * Math.exp(sigma * gaussian(r)) };
     };
-    const workloads = ['http-hello', 'nginx', 'redis', 'postgres'];
     return {
       rows: [
-        ...[0.07, 0.08, 0.09, 0.1].map((cv, i) => lognormal('container', workloads[i]!, cv, 300 + 100 * i)),
-        ...[0.09, 0.12, 0.15, 0.2].map((cv, i) => lognormal('linux-vm', workloads[i]!, cv, 3000 + 500 * i)),
+        ...[0.07, 0.08, 0.09, 0.1].map((cv, i) => lognormal('container', WORKLOAD_NAMES[i]!, cv, 300 + 100 * i)),
+        ...[0.09, 0.12, 0.15, 0.2].map((cv, i) => lognormal('linux-vm', WORKLOAD_NAMES[i]!, cv, 3000 + 500 * i)),
       ],
       runs: 1,
       // The level shift between runs that the config allows for, drawn for every simulated run.

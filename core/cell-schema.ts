@@ -1,6 +1,7 @@
 // Apart from core/results.ts: suites record trials, metrics and cells, and results.ts knows the suites' names from
 // their registry, which imports the suites.
 import { z } from 'zod';
+import { WORKLOAD_NAMES } from './config-values.ts';
 import { labelSchema } from './label.ts';
 
 export const statsSchema = z.object({
@@ -50,28 +51,56 @@ export const metricSchema = z.object({
 });
 export type Metric = z.infer<typeof metricSchema>;
 
-/** A cell's schema over the names of suites and runners it accepts (the registries', in core/results.ts). */
-export const cellSchemaOf = <S extends z.ZodType<string>, R extends z.ZodType<string>>(suite: S, runner: R) =>
-  z.object({
-    suite,
-    workload: z.string(),
+/** The `extra` of a suite that records no summary of its own beside its trials and metrics. */
+export const NO_EXTRA = z.never({ error: 'this suite records no extra' });
+
+/**
+ * The cells of suite `suite`, `extra` the schema of what it sums up there (a zod object, or NO_EXTRA). A union on
+ * `status`: a cell that ran (ok, failed or partial: its trials, metrics and extra), or one that did not (its reason
+ * and how to make it run; no trial, metric or extra). core/results.ts joins the suites' into one union on `suite`.
+ */
+export const cellSchemaOf = <Suite extends string, Runner extends z.ZodType<string>, Extra extends z.ZodType>(
+  suite: Suite,
+  runner: Runner,
+  extra: Extra,
+) => {
+  const identity = {
+    suite: z.literal(suite),
+    workload: z.enum(WORKLOAD_NAMES),
     runner,
     /** A suite's own variant of the cell, measured as a row of its own (the wake suite's strategy). */
     variant: z.string().optional(),
-    status: z.enum(['ok', 'failed', 'not-run', 'partial']),
-    /** Why a cell is not-run/failed/partial, and for not-run how to make it run. */
-    reason: z.string().optional(),
-    label: labelSchema,
-    trials: z.array(trialSchema),
-    metrics: z.array(metricSchema),
-    /** Suite-specific summary (density stop reason, minimum memory bisection steps, ...). */
-    extra: z.record(z.string(), z.unknown()).optional(),
-  });
-
-const anyCell = cellSchemaOf(z.string(), z.string());
-/** A cell of suite `Suite` on runner `Runner`: what a suite returns. */
-export type CellOf<Suite extends string, Runner extends string> = Omit<z.infer<typeof anyCell>, 'suite' | 'runner'> & {
-  suite: Suite;
-  runner: Runner;
+  };
+  return z.discriminatedUnion('status', [
+    z.object({
+      ...identity,
+      status: z.enum(['ok', 'failed', 'partial']),
+      /** Why a cell failed or is partial. */
+      reason: z.string().optional(),
+      label: labelSchema,
+      trials: z.array(trialSchema),
+      metrics: z.array(metricSchema),
+      /** Suite-specific summary (density stop reason, minimum memory bisection steps, ...). */
+      extra: extra.optional(),
+    }),
+    z.object({
+      ...identity,
+      status: z.literal('not-run'),
+      /** Why it did not run, and how to make it run. */
+      reason: z.string(),
+      label: labelSchema,
+      trials: z.tuple([], { error: 'a not-run cell has no trials' }),
+      metrics: z.tuple([], { error: 'a not-run cell has no metrics' }),
+      extra: z.never({ error: 'a not-run cell has no extra' }).optional(),
+    }),
+  ]);
 };
 
+/** The schema of suite `Suite`'s cells on runners `Runner`, its extra of schema `Extra`. */
+export type CellSchemaOf<Suite extends string, Runner extends string, Extra extends z.ZodType> = ReturnType<
+  typeof cellSchemaOf<Suite, z.ZodType<Runner>, Extra>
+>;
+/** A cell of suite `Suite` on runner `Runner`: what a suite returns. */
+export type CellOf<Suite extends string, Runner extends string, Extra extends z.ZodType = typeof NO_EXTRA> = z.output<
+  CellSchemaOf<Suite, Runner, Extra>
+>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { RUNNER_NAMES, SUITE_NAMES } from './config.ts';
+import { RUNNER_NAMES, type RunnerName } from './config.ts';
 import { acceleratorSchema } from './label.ts';
-import { cellSchemaOf } from './cell-schema.ts';
+import { cellSchemaOf, type CellSchemaOf } from './cell-schema.ts';
+import { SUITES } from '../suites/index.ts';
 
 export { acceleratorSchema, labelSchema, type Accelerator, type Label } from './label.ts';
 export { statsSchema, trialSchema, metricSchema, type Stats, type Trial, type Metric } from './cell-schema.ts';
@@ -14,7 +15,18 @@ export { statsSchema, trialSchema, metricSchema, type Stats, type Trial, type Me
  */
 export const RESULTS_SCHEMA_VERSION = 1;
 
-export const cellSchema = cellSchemaOf(z.enum(SUITE_NAMES), z.enum(RUNNER_NAMES));
+/** The cell schemas of a list of suite descriptors, one each. */
+type SuiteCells<T extends readonly unknown[]> = {
+  -readonly [I in keyof T]: T[I] extends { name: infer Name extends string; extra: infer Extra extends z.ZodType }
+    ? CellSchemaOf<Name, RunnerName, Extra>
+    : never;
+};
+const runner = z.enum(RUNNER_NAMES);
+// Each descriptor's name and extra schema stay together through the map: the type says so, which TypeScript does
+// not infer from a map.
+const suiteCells = SUITES.map((d) => cellSchemaOf(d.name, runner, d.extra)) as unknown as SuiteCells<typeof SUITES>;
+/** A cell: a union on `suite` (each suite's extra its own), each a union on `status`. */
+export const cellSchema = z.discriminatedUnion('suite', suiteCells);
 export type Cell = z.infer<typeof cellSchema>;
 
 export const environmentSchema = z.object({

@@ -37,9 +37,9 @@ function secondaryLine(cell: Cell, primary: Metric): string {
     .filter((name) => name !== primary.name)
     .flatMap((name) => cell.metrics.filter((m) => m.name === name && m.stats))
     .map((m) => `${m.name.replace(/_(ms|us|bytes|mib)$/, '')} ${formatValue(m.stats!.median, m.unit)}`);
-  const extra = cell.extra as { stopReasonText?: unknown; state?: unknown } | undefined;
-  if (typeof extra?.stopReasonText === 'string') parts.push(`stopped: ${extra.stopReasonText}`);
-  if (typeof extra?.state === 'string') parts.push(`state ${extra.state}`);
+  const { extra } = cell;
+  if (extra && 'stopReasonText' in extra) parts.push(`stopped: ${extra.stopReasonText}`);
+  if (extra && 'state' in extra) parts.push(`state ${extra.state}`);
   return parts.length ? `  (${parts.join(', ')})` : '';
 }
 

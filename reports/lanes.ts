@@ -109,18 +109,19 @@ const COUNT_FIELDS = ['count', 'instances', 'instance', 'n', 'index'];
  */
 function curvesOf(list: unknown, from: string): Curve[] {
   if (!Array.isArray(list) || list.length < 2 || !list.every(isRecord)) return [];
-  const records = list as Record<string, unknown>[];
-  const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  const xField = COUNT_FIELDS.find((f) => records.every((r) => isNumber(r[f])));
+  const keys = [...new Set(list.flatMap((r) => Object.keys(r)))];
+  const xField = COUNT_FIELDS.find((f) => list.every((r) => isNumber(r[f])));
   // An `index` counts from 0; a count of instances from 1.
-  const x = (r: Record<string, unknown>, i: number) =>
-    xField === undefined ? i + 1 : (r[xField] as number) + (xField === 'index' ? 1 : 0);
+  const x = (r: Record<string, unknown>, i: number) => {
+    const count = xField === undefined ? undefined : r[xField];
+    return isNumber(count) ? count + (xField === 'index' ? 1 : 0) : i + 1;
+  };
   return keys
-    .filter((f) => f !== xField && records.some((r) => isNumber(r[f])))
+    .filter((f) => f !== xField && list.some((r) => isNumber(r[f])))
     .map((field) => ({
       field,
       from,
-      points: records.flatMap((r, i) => (isNumber(r[field]) ? [{ x: x(r, i), y: r[field] }] : [])),
+      points: list.flatMap((r, i) => (isNumber(r[field]) ? [{ x: x(r, i), y: r[field] }] : [])),
     }));
 }
 

@@ -1,12 +1,11 @@
-import type { CellOf, Metric, Trial } from '../core/cell-schema.ts';
+import type { z } from 'zod';
+import type { CellOf, Metric, NO_EXTRA, Trial } from '../core/cell-schema.ts';
 import type { Label } from '../core/label.ts';
 import type { MetricSpec } from '../core/metric-def.ts';
 import { READINESS_NOTE } from '../fixtures/probes.ts';
 import type { RunnerName } from '../runners/index.ts';
 import { summarize } from '../stats/descriptive.ts';
 import type { SuiteContext } from './types.ts';
-
-type Cell = CellOf<string, RunnerName>;
 
 /** A metric from the values its trials recorded: one sample per successful, non-warm-up trial. */
 export function metricFromTrials(spec: MetricSpec, trials: readonly Trial[], flags: string[] = []): Metric {
@@ -17,7 +16,7 @@ export function metricFromTrials(spec: MetricSpec, trials: readonly Trial[], fla
 }
 
 /** Status of a cell from its measured trials: all failed → failed, some → partial. */
-export function cellStatus(trials: readonly Trial[], aborted: boolean): Cell['status'] {
+export function cellStatus(trials: readonly Trial[], aborted: boolean): 'ok' | 'failed' | 'partial' {
   const measured = trials.filter((t) => !t.warmup);
   const ok = measured.filter((t) => t.ok).length;
   if (aborted) return 'partial';
@@ -45,11 +44,11 @@ export function cellLabel(ctx: SuiteContext, memoryMiB?: number, notes: string[]
 }
 
 /** Assembles a cell; `reason` defaults to the failures' summary. */
-export function buildCell<Suite extends string>(
+export function buildCell<Suite extends string, Extra extends z.ZodType = typeof NO_EXTRA>(
   ctx: SuiteContext,
-  parts: { label: Label; trials: Trial[]; metrics: Metric[]; aborted: boolean; reason?: string; extra?: Record<string, unknown> },
+  parts: { label: Label; trials: Trial[]; metrics: Metric[]; aborted: boolean; reason?: string; extra?: z.output<Extra> },
   suite: Suite,
-): CellOf<Suite, RunnerName> {
+): CellOf<Suite, RunnerName, Extra> {
   const status = cellStatus(parts.trials, parts.aborted);
   const reason = parts.reason ?? (parts.aborted ? 'interrupted' : failureSummary(parts.trials));
   return {

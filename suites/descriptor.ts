@@ -38,7 +38,7 @@ export type ChartDecl =
  * changes in it, its metrics, how reports title and draw it, how many samples a cell gets, and `run`. Adding a
  * scenario is a folder with one of these and a line in suites/index.ts.
  */
-export interface SuiteDescriptor<Name extends string = string, Schema extends SectionSchema = SectionSchema> {
+export interface SuiteDescriptor<Name extends string = string, Schema extends SectionSchema = SectionSchema, Extra extends z.ZodType = z.ZodType> {
   readonly name: Name;
   /** Its section of the config, `suite.<name>`, with defaults. */
   readonly config: Schema;
@@ -54,6 +54,8 @@ export interface SuiteDescriptor<Name extends string = string, Schema extends Se
   readonly title: string;
   readonly description: string;
   readonly charts: readonly ChartDecl[];
+  /** What its cells sum up in `extra` beside their trials (its stop reason, a bisection): a zod schema, or NO_EXTRA. */
+  readonly extra: Extra;
   /** Rows of each lane's headline beside a metric of the same trials (a wake against its own cold start). */
   readonly beside?: { readonly metric: string; readonly against: string };
   /**
@@ -70,11 +72,11 @@ export interface SuiteDescriptor<Name extends string = string, Schema extends Se
    * that fails is recorded in the cell (with its reason and console tail) and the suite goes on. It stops every
    * instance it started before returning, also when it throws or the signal aborts.
    */
-  run(ctx: SuiteContext): Promise<CellOf<Name, RunnerName> | CellOf<Name, RunnerName>[]>;
+  run(ctx: SuiteContext): Promise<CellOf<Name, RunnerName, Extra> | CellOf<Name, RunnerName, Extra>[]>;
 }
 
-/** Infers a descriptor's name and section types, so that the registry keeps them. */
-export const defineSuite = <Name extends string, Schema extends SectionSchema>(d: SuiteDescriptor<Name, Schema>) => d;
+/** Infers a descriptor's name, section and extra types, so that the registry keeps them. */
+export const defineSuite = <Name extends string, Schema extends SectionSchema, Extra extends z.ZodType>(d: SuiteDescriptor<Name, Schema, Extra>) => d;
 
 /**
  * Reads suite `name`'s section from a run's config. The config was parsed with the registry's schemas, so the

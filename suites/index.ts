@@ -1,6 +1,9 @@
 import { coldStartSuite } from './cold-start/index.ts';
 import { densitySuite } from './density/index.ts';
+import type { CellOf } from '../core/cell-schema.ts';
+import type { RunnerName } from '../runners/index.ts';
 import type { SuiteDescriptor } from './descriptor.ts';
+import type { SuiteContext } from './types.ts';
 import { memorySuite } from './memory/index.ts';
 import { throughputSuite } from './throughput/index.ts';
 import { wakeSuite } from './wake/index.ts';
@@ -18,10 +21,16 @@ export const SUITE_NAMES = SUITES.map((d) => d.name) as [SuiteName, ...SuiteName
 /** Each suite's section schema of the config (`suite.<name>`), under its name. */
 export type SuiteSections = { [D in Descriptor as D['name']]: D['config'] };
 
+/** A cell of any suite: a union on `suite`, each with its own extra (the union core/results.ts validates). */
+export type SuiteCell = { [D in Descriptor as D['name']]: CellOf<D['name'], RunnerName, D['extra']> }[SuiteName];
+
+/** A suite of the registry, whichever: its cells are of the union. */
+export type AnySuite = Omit<SuiteDescriptor<SuiteName>, 'run'> & { run(ctx: SuiteContext): Promise<SuiteCell | SuiteCell[]> };
+
 /**
  * The suite `name`. Its functions take its own section, which the type no longer says: callers hand them
  * `config.suite[name]`, the section of that name.
  */
-export function suiteDescriptor(name: SuiteName): SuiteDescriptor<SuiteName> {
-  return SUITES.find((d) => d.name === name)! as unknown as SuiteDescriptor<SuiteName>;
+export function suiteDescriptor(name: SuiteName): AnySuite {
+  return SUITES.find((d) => d.name === name)! as unknown as AnySuite;
 }

@@ -15,7 +15,7 @@ function withSamples(results: Results, suite: string, metric: string, samples: n
   return {
     ...results,
     cells: results.cells.map((c) =>
-      c.suite === suite && c.workload === 'http-hello' && c.runner === 'container'
+      c.suite === suite && c.workload === 'http-hello' && c.runner === 'container' && c.status !== 'not-run'
         ? { ...c, metrics: c.metrics.map((m) => (m.name === metric ? { ...m, samples } : m)) }
         : c,
     ),
@@ -126,7 +126,9 @@ describe('compareResults', () => {
   it('does not judge a client-bound throughput row: a 30% drop of a lower bound may be the load generator', () => {
     const clientBound = (results: Results): Results => ({
       ...results,
-      cells: results.cells.map((c) => ({ ...c, metrics: c.metrics.map((m) => (m.name === 'requests_per_s' ? { ...m, lowerBound: true } : m)) })),
+      cells: results.cells.map((c) =>
+        c.status === 'not-run' ? c : { ...c, metrics: c.metrics.map((m) => (m.name === 'requests_per_s' ? { ...m, lowerBound: true } : m)) },
+      ),
     });
     const report = compareResults(
       fixtureResults({ seed: 1 }),

@@ -92,7 +92,8 @@ describe('buildReportModel: lanes', () => {
   it('reads density curves generically, with gaps for failed starts, and flattens extra into details', () => {
     const results = fixtureResults();
     const cell = results.cells.find((c) => c.suite === 'density' && c.runner === 'unikraft')!;
-    const curve = cell.extra!.curve as { instance: number; startMs: number | null }[];
+    if (cell.suite !== 'density') throw new Error('the fixture has a density cell on unikraft');
+    const curve = cell.extra!.curve;
     curve[4]!.startMs = null;
     const lane = workload([results], 'density', 'http-hello').lanes.find((l) => l.runner === 'unikraft')!;
     const start = lane.curves.find((c) => c.field === 'startMs')!;

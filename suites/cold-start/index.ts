@@ -1,3 +1,4 @@
+import { NO_EXTRA } from '../../core/cell-schema.ts';
 import { defineSuite } from '../descriptor.ts';
 import { coldStartConfig, SUITE } from './config.ts';
 import { COLD_START_METRICS } from './metrics.ts';
@@ -16,6 +17,7 @@ export const coldStartSuite = defineSuite({
     { kind: 'samples', id: 'ready', metric: 'ready_ms' },
     { kind: 'phases', id: 'phases' },
   ],
+  extra: NO_EXTRA,
   samples: { setting: '--trials', count: (s) => s.trials },
   run: runColdStart,
 });

@@ -1,5 +1,6 @@
 import { defineSuite } from '../descriptor.ts';
 import { densityConfig, SUITE } from './config.ts';
+import { densityExtra } from './extra.ts';
 import { DENSITY_METRICS } from './metrics.ts';
 import { runDensity } from './run.ts';
 
@@ -31,6 +32,7 @@ export const densitySuite = defineSuite({
       },
     },
   ],
+  extra: densityExtra,
   // The run decides how many samples a cell gets: one per start, as many as fit.
   run: runDensity,
 });

@@ -1,5 +1,6 @@
 /** Why a density ramp stopped starting instances. */
-export type StopReason = 'target' | 'memory-budget' | 'start-timeout' | 'start-failed' | 'aborted';
+export const STOP_REASONS = ['target', 'memory-budget', 'start-timeout', 'start-failed', 'aborted'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
 
 export const STOP_REASON_TEXT: Record<StopReason, string> = {
   target: 'reached the target count',

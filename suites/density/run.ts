@@ -14,6 +14,7 @@ import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from 
 import { memorySettings } from '../memory/config.ts';
 import type { SuiteContext } from '../types.ts';
 import { densitySettings, SUITE } from './config.ts';
+import type { DensityExtra, densityExtra } from './extra.ts';
 import { DENSITY_METRICS } from './metrics.ts';
 import { ramp, type RampRecord } from './ramp.ts';
 import { STOP_REASON_TEXT } from './rules.ts';
@@ -222,7 +223,7 @@ export async function runDensity(ctx: SuiteContext) {
     metricFromTrials(MEM_AVAILABLE_DROP, trials, dropFlags),
   ];
   const pssTotal = [...atFull.values()].reduce((sum, a) => sum + (a.memory?.pssBytes ?? 0), 0);
-  const extra = {
+  const extra: DensityExtra = {
     stopReason: stop,
     stopReasonText: STOP_REASON_TEXT[stop],
     target: s.target,
@@ -288,7 +289,7 @@ export async function runDensity(ctx: SuiteContext) {
       "extra.harnessCost: the harness's wall time and CPU for the sweep and the stop, per instance; extra.curve: host CPU busy share during each start",
     ...(priority ? [`sweep and stop: ${priority.text}; the ramp at the harness's usual priority`] : []),
   ];
-  return buildCell(
+  return buildCell<typeof SUITE, typeof densityExtra>(
     ctx,
     { label: cellLabel(ctx, undefined, notes), trials, metrics, aborted: ctx.signal.aborted, extra, ...(reason ? { reason } : {}) },
     SUITE,

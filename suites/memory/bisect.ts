@@ -1,25 +1,30 @@
+import { z } from 'zod';
+
 /** One tried value of a bisection: whether it worked, and why not. */
-export interface BisectStep {
-  value: number;
-  ok: boolean;
-  reason?: string;
+export const bisectStepSchema = z.object({
+  value: z.number(),
+  ok: z.boolean(),
+  reason: z.string().optional(),
   /** Wall time of the attempt. */
-  ms?: number;
+  ms: z.number().optional(),
   /** A re-check of a value that had just worked (see `confirm`). */
-  confirmation?: true;
-}
+  confirmation: z.literal(true).optional(),
+});
+export type BisectStep = z.infer<typeof bisectStepSchema>;
 
 export type Attempt = (value: number) => Promise<{ ok: boolean; reason?: string }>;
 
-export interface BisectResult {
+/** A bisection's answer and every attempt, as the memory suite's cells record them. */
+export const bisectResultSchema = z.object({
   /** The smallest value in [low, high] that worked (with `confirm`: twice), or undefined when even `high` failed. */
-  minimum?: number;
+  minimum: z.number().optional(),
   /** With `confirm`: the answer of the bisection proper, before the re-checks. */
-  bisected?: number;
+  bisected: z.number().optional(),
   /** With `confirm`: whether `minimum` worked on its re-check too. */
-  confirmed?: boolean;
-  steps: BisectStep[];
-}
+  confirmed: z.boolean().optional(),
+  steps: z.array(bisectStepSchema),
+});
+export type BisectResult = z.infer<typeof bisectResultSchema>;
 
 /** With `confirm`, how many values above a bisection answer that failed its re-check are tried. */
 export const CONFIRM_WALK = 8;

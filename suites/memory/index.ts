@@ -1,5 +1,6 @@
 import { defineSuite } from '../descriptor.ts';
 import { memoryConfig, SUITE } from './config.ts';
+import { memoryExtra } from './extra.ts';
 import { MEMORY_METRICS } from './metrics.ts';
 import { runMemory } from './run.ts';
 
@@ -11,6 +12,7 @@ export const memorySuite = defineSuite({
   title: 'Memory',
   description: 'Host-side memory of an idle instance (RSS and PSS as the host accounts them), and the smallest guest memory the workload still started in.',
   charts: [{ kind: 'sizes', id: 'memory', title: 'memory' }],
+  extra: memoryExtra,
   samples: { setting: 'suite.memory.samples', count: (s) => s.samples },
   run: runMemory,
 });

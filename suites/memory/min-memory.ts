@@ -1,18 +1,20 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Trial } from '../../core/cell-schema.ts';
 import { probeOnce } from '../../fixtures/probes.ts';
 import { failedTrial, trialError } from '../cell.ts';
 import { withInstance } from '../instance.ts';
 import type { SuiteContext } from '../types.ts';
-import { bisectMinimum, CONFIRM_WALK, type BisectResult } from './bisect.ts';
+import { bisectMinimum, bisectResultSchema, CONFIRM_WALK } from './bisect.ts';
 import type { memoryConfig } from './config.ts';
 
 type MinMemorySettings = z.output<typeof memoryConfig>['minMemory'];
 
-/** What `extra.minMemory` of a memory cell holds. */
-export type MinMemoryExtra =
-  | { skipped: string }
-  | (BisectResult & { lowMiB: number; highMiB: number; requests: number; criterion: string });
+/** What `extra.minMemory` of a memory cell holds: why it was not looked for, or the bisection within its bounds. */
+export const minMemorySchema = z.union([
+  z.object({ skipped: z.string() }),
+  bisectResultSchema.extend({ lowMiB: z.number(), highMiB: z.number(), requests: z.number(), criterion: z.string() }),
+]);
+export type MinMemoryExtra = z.infer<typeof minMemorySchema>;
 
 export const MIN_MEMORY_CRITERION = (requests: number) =>
   `boots, passes its readiness probe and then answers ${requests} more probe requests in a row`;

@@ -7,6 +7,7 @@ import { withInstance } from '../instance.ts';
 import { attempt, measuring } from '../trials.ts';
 import type { SuiteContext } from '../types.ts';
 import { memorySettings, SUITE } from './config.ts';
+import type { memoryExtra } from './extra.ts';
 import { MEMORY_METRICS } from './metrics.ts';
 import { MIN_MEMORY_CRITERION, minMemoryFlags, minMemoryTrial, type MinMemoryExtra } from './min-memory.ts';
 
@@ -85,7 +86,7 @@ export async function runMemory(ctx: SuiteContext) {
         `a size works when the guest ${MIN_MEMORY_CRITERION(requests)}`
       : `minimum memory: ${skipped}`,
   ];
-  return buildCell(
+  return buildCell<typeof SUITE, typeof memoryExtra>(
     ctx,
     { label: cellLabel(ctx, undefined, notes), trials, metrics, aborted: ctx.signal.aborted, extra: { minMemory } },
     SUITE,

@@ -1,3 +1,4 @@
+import { NO_EXTRA } from '../../core/cell-schema.ts';
 import { defineSuite } from '../descriptor.ts';
 import { REFERENCE_TOOLS } from '../load/reference.ts';
 import { SUITE, throughputConfig } from './config.ts';
@@ -13,6 +14,7 @@ export const throughputSuite = defineSuite({
   title: 'Throughput',
   description: 'A load generator on the host over loopback; each repetition is one sample.',
   charts: [{ kind: 'headlines' }, { kind: 'latencies' }],
+  extra: NO_EXTRA,
   samples: { setting: 'suite.throughput.repetitions', count: (s) => s.repetitions },
   // The cross-check's tools: one still missing makes its rows say "not run" and how to install it.
   tools: (s) => (s.reference ? Object.values(REFERENCE_TOOLS) : []),

@@ -1,5 +1,6 @@
 import { defineSuite } from '../descriptor.ts';
 import { SUITE, wakeConfig } from './config.ts';
+import { wakeExtra } from './extra.ts';
 import { WAKE_METRICS } from './metrics.ts';
 import { runWake } from './run.ts';
 
@@ -25,6 +26,7 @@ export const wakeSuite = defineSuite({
       table: ['wake_ms', 'cold_start_ms', 'zero_pss_bytes', 'snapshot_bytes', 'proxy_added_ms', 'state_kept'],
     },
   ],
+  extra: wakeExtra,
   beside: { metric: 'wake_ms', against: 'cold_start_ms' },
   samples: { setting: 'suite.wake.trials', count: (s) => s.trials },
   variants: (s) => s.strategies,

@@ -10,6 +10,7 @@ import { median } from '../../stats/descriptive.ts';
 import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from '../cell.ts';
 import type { SuiteContext } from '../types.ts';
 import { SUITE, wakeSettings, type WakeStrategy } from './config.ts';
+import { wakeExtra } from './extra.ts';
 import { WAKE_METRICS } from './metrics.ts';
 import { WakeProxy } from './proxy.ts';
 import { exchange, stateCheck, type StateCheck } from './state.ts';
@@ -122,6 +123,8 @@ async function wakeTrial(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeP
   }
 }
 
+type WakeCell = CellOf<typeof SUITE, RunnerName, typeof wakeExtra>;
+
 /** "kept in 3 of 3 trials", or what was lost and how often. */
 function stateSummary(trials: readonly Trial[]): string | undefined {
   const checked = trials.filter((t) => t.ok);
@@ -131,7 +134,7 @@ function stateSummary(trials: readonly Trial[]): string | undefined {
   return `LOST in ${lost.length} of ${checked.length} trials: ${String(lost[0]!.detail?.stateLost)}`;
 }
 
-async function strategyCell(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeProxy, done: { steps: number }): Promise<CellOf<typeof SUITE, RunnerName>> {
+async function strategyCell(ctx: SuiteContext, strategy: WakeStrategy, proxy: WakeProxy, done: { steps: number }): Promise<WakeCell> {
   const settings = wakeSettings(ctx);
   const check = stateCheck(ctx.workload.probe);
   const notes = [
@@ -169,7 +172,7 @@ async function strategyCell(ctx: SuiteContext, strategy: WakeStrategy, proxy: Wa
   const metrics = Object.values(SPECS)
     .map((spec) => metricFromTrials(spec, trials, spec === SPECS.stateKept && state?.startsWith('LOST') ? [`state ${state}`] : []))
     .filter((m) => m.samples.length > 0 || m.name === SPECS.wake.name);
-  const cell = buildCell(ctx, { label, trials, metrics, aborted: ctx.signal.aborted, ...(state && { extra: { state } }) }, SUITE);
+  const cell = buildCell<typeof SUITE, typeof wakeExtra>(ctx, { label, trials, metrics, aborted: ctx.signal.aborted, ...(state && { extra: { state } }) }, SUITE);
   return { ...cell, variant: strategy };
 }
 
@@ -178,7 +181,7 @@ export async function runWake(ctx: SuiteContext) {
   const settings = wakeSettings(ctx);
   ctx.progress.begin({ suite: SUITE, workload: ctx.workload.name, runner: ctx.runner.name }, settings.strategies.length * settings.trials);
   const proxy = await WakeProxy.listen(settings.wakeTimeoutMs);
-  const cells: CellOf<typeof SUITE, RunnerName>[] = [];
+  const cells: WakeCell[] = [];
   const done = { steps: 0 };
   try {
     for (const strategy of settings.strategies) {

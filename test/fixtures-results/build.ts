@@ -3,7 +3,7 @@
  * (suites/*.ts): cold start with phases, memory with the minimum-memory bisection, throughput with latency
  * percentiles, density with one trial per start and its curve, not-run and failed cells. Nothing here was measured.
  */
-import type { RunnerName, SuiteName } from '../../core/config.ts';
+import type { RunnerName, SuiteName, WorkloadName } from '../../core/config.ts';
 import { metricSpec, PHASES } from '../../core/metrics.ts';
 import { RESULTS_SCHEMA_VERSION, type Cell, type Label, type Metric, type Results, type Trial } from '../../core/results.ts';
 import { summarize } from '../../stats/descriptive.ts';
@@ -105,17 +105,16 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
     });
 
   const cells: Cell[] = [];
-  const okCell = (suite: SuiteName, workload: string, runner: RunnerName, trials: Trial[], metrics: Metric[], extra?: Cell['extra']): Cell => ({
-    suite,
+  // A cell that ran, but for its suite (first) and the suite's own extra (last).
+  const ran = (workload: WorkloadName, runner: RunnerName, trials: Trial[], metrics: Metric[]) => ({
     workload,
     runner,
-    status: 'ok',
+    status: 'ok' as const,
     label: label(runner),
     trials,
     metrics,
-    ...(extra && { extra }),
   });
-  const notRun = (suite: SuiteName, workload: string): Cell => ({
+  const notRun = (suite: SuiteName, workload: WorkloadName): Cell => ({
     suite,
     workload,
     runner: 'unikraft',
@@ -127,7 +126,7 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
   });
 
   const coldStart = coldStartSpecs(tcg);
-  for (const workload of ['http-hello', 'nginx', 'redis']) {
+  for (const workload of ['http-hello', 'nginx', 'redis'] as const) {
     for (const runner of RUNNERS) {
       if (runner === 'unikraft' && workload !== 'http-hello') {
         cells.push(notRun('cold-start', workload));
@@ -156,7 +155,7 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
         continue;
       }
       const trials = measure('cold-start', runner, coldStart, trialsPerCell);
-      cells.push(okCell('cold-start', workload, runner, trials, metricsOf('cold-start', trials, coldStart, runner)));
+      cells.push({ suite: 'cold-start', ...ran(workload, runner, trials, metricsOf('cold-start', trials, coldStart, runner)) });
     }
   }
 
@@ -169,19 +168,21 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
       metrics.push({ ...metricSpec('memory', 'min_memory_mib'), samples: [minimum], stats: summarize([minimum]), flags: [] });
     }
     const steps = [1024, 512, 256, 128, 64, 32, 16, 8, 4, minimum ?? 0].map((value) => ({ value, ok: value >= (minimum ?? 0), ms: 900 }));
-    cells.push(
-      okCell('memory', 'http-hello', runner, trials, metrics, {
+    cells.push({
+      suite: 'memory',
+      ...ran('http-hello', runner, trials, metrics),
+      extra: {
         minMemory:
           minimum === undefined
             ? { skipped: 'TEST FIXTURE: not applicable to containers: a container has no guest memory size to shrink' }
             : { minimum, confirmed: true, steps, lowMiB: 2, highMiB: 1024, requests: 20, criterion: 'TEST FIXTURE criterion' },
-      }),
-    );
+      },
+    });
   }
 
   for (const runner of RUNNERS) {
     const trials = measure('throughput', runner, THROUGHPUT, trialsPerCell);
-    cells.push(okCell('throughput', 'http-hello', runner, trials, metricsOf('throughput', trials, THROUGHPUT, runner)));
+    cells.push({ suite: 'throughput', ...ran('http-hello', runner, trials, metricsOf('throughput', trials, THROUGHPUT, runner)) });
   }
 
   // Density as the suite records it: one trial per start, then one for the final liveness sweep.
@@ -225,23 +226,33 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
       },
     );
     const byMemory = reached < densityTarget;
-    cells.push(
-      okCell('density', 'http-hello', runner, trials, metrics, {
+    const memAvailableAtStart = 22 * 2 ** 30;
+    cells.push({
+      suite: 'density',
+      ...ran('http-hello', runner, trials, metrics),
+      extra: {
         stopReason: byMemory ? 'memory-budget' : 'target',
         stopReasonText: byMemory ? 'another instance would eat into the MemAvailable reserve' : 'reached the target count',
         target: densityTarget,
+        concurrency: 1,
+        startTimeoutMs: 60_000,
+        memoryReserve: 0.1,
+        reserveBytes: memAvailableAtStart * 0.1,
         started: reached,
         answered: reached,
+        memAvailableAtStartBytes: memAvailableAtStart,
+        memAvailableAfterStopBytes: memAvailableAtStart,
+        pssTotalBytes: perInstance * reached,
         curve: starts.map((t) => ({
           instance: t.index + 1,
           ok: t.ok,
-          startMs: t.values.start_ms,
-          pssBytes: t.values.pss_per_instance_bytes,
-          memAvailableDropBytes: t.values.mem_available_drop_bytes,
+          startMs: t.values.start_ms ?? null,
+          pssBytes: t.values.pss_per_instance_bytes ?? null,
+          memAvailableDropBytes: t.values.mem_available_drop_bytes ?? null,
         })),
         leftovers: [],
-      }),
-    );
+      },
+    });
   }
 
   return {

@@ -33,7 +33,7 @@ describe('memory suite on containers (quick)', () => {
     expect(pss.samples[0]).toBeGreaterThan(0);
     expect(pss.samples[0]).toBeLessThanOrEqual(rss.samples[0]!);
     expect(cell.metrics.map((m) => m.name)).not.toContain('min_memory_mib');
-    expect((cell.extra?.minMemory as { skipped?: string }).skipped).toMatch(/not applicable to containers/);
+    expect(cell.extra?.minMemory).toEqual({ skipped: expect.stringMatching(/not applicable to containers/) });
     await expectNothingLeft();
   });
 });
@@ -45,12 +45,13 @@ const CROSS_CHECKED = [
   ['postgres', 'transactions_per_s', 'pgbench'],
 ] as const;
 
-const throughputRuns = new Map<WorkloadName, ReturnType<typeof runSuite>>();
+type ThroughputRun = ReturnType<typeof runSuite<typeof throughputSuite.name, typeof throughputSuite.extra>>;
+const throughputRuns = new Map<WorkloadName, ThroughputRun>();
 /**
  * The quick throughput cell of a workload, run once for the file: the reference tool runs after the load, on the
  * same instance, so the suite's own checks and the cross-check's read the same cell (one load, one instance).
  */
-function throughputCell(name: WorkloadName): ReturnType<typeof runSuite> {
+function throughputCell(name: WorkloadName): ThroughputRun {
   let running = throughputRuns.get(name);
   if (!running) {
     const reference = CROSS_CHECKED.some(([n]) => n === name);

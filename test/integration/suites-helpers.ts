@@ -3,14 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { applyQuick, parseConfig, type ConfigInput } from '../../core/config.ts';
 import { liveInstances } from '../../core/lifecycle.ts';
+import type { z } from 'zod';
+import type { CellOf } from '../../core/cell-schema.ts';
 import { cellSchema, type Cell } from '../../core/results.ts';
 import { docker } from '../../runners/container/docker.ts';
-import type { SuiteDescriptor } from '../../suites/descriptor.ts';
+import type { SectionSchema, SuiteDescriptor } from '../../suites/descriptor.ts';
 import type { SuiteName } from '../../suites/index.ts';
 import type { Progress, SuiteContext } from '../../suites/types.ts';
-import type { Runner } from '../../runners/index.ts';
+import type { Runner, RunnerName } from '../../runners/index.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { densitySuite } from '../../suites/density/index.ts';
+import type { memorySuite } from '../../suites/memory/index.ts';
 
 /** The cache `npm run bench` uses, so nothing is built twice. */
 export const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url));
@@ -32,19 +35,27 @@ export function recordingProgress(): Progress & { lines: string[] } {
   };
 }
 
-export async function runSuite(
-  suite: Pick<SuiteDescriptor<SuiteName>, 'run'>,
+/** Runs `suite` once; its cells typed as its own (their extra the suite's). */
+export async function runSuite<Name extends SuiteName, Extra extends z.ZodType>(
+  suite: Pick<SuiteDescriptor<Name, SectionSchema, Extra>, 'run'>,
   runner: Runner,
   workload: Workload,
   config = quickConfig(),
   signal = new AbortController().signal,
-): Promise<{ cell: Cell; cells: Cell[]; progress: string[] }> {
+): Promise<{ cell: CellOf<Name, RunnerName, Extra>; cells: CellOf<Name, RunnerName, Extra>[]; progress: string[] }> {
   const progress = recordingProgress();
   const ctx: SuiteContext = { config, runner, workload, signal, progress };
   const cells = [await suite.run(ctx)].flat();
-  // Each cell must be exactly what results.json accepts.
-  for (const cell of cells) expect(() => cellSchema.parse(cell)).not.toThrow();
+  // Each cell must be exactly what results.json accepts, and read back whole: nothing the schema does not know.
+  for (const cell of cells) expect(cellSchema.parse(cell)).toEqual(cell);
   return { cell: cells[0]!, cells, progress: progress.lines };
+}
+
+/** The minimum-memory bisection a memory cell records; the test fails when there is none. */
+export function bisection(cell: CellOf<typeof memorySuite.name, RunnerName, typeof memorySuite.extra>) {
+  const minMemory = cell.extra?.minMemory;
+  if (!minMemory || 'skipped' in minMemory) throw new Error(`no bisection recorded: ${minMemory ? minMemory.skipped : 'no extra'}`);
+  return minMemory;
 }
 
 export function metric(cell: Cell, name: string) {

@@ -5,10 +5,9 @@ import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
 import type { Runner } from '../../runners/index.ts';
 import { densitySuite } from '../../suites/density/index.ts';
-import type { MinMemoryExtra } from '../../suites/memory/min-memory.ts';
 import { memorySuite } from '../../suites/memory/index.ts';
 import { throughputSuite } from '../../suites/throughput/index.ts';
-import { cacheDir, childProcesses, expectDensityAbortStopsAll, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
+import { bisection, cacheDir, childProcesses, expectDensityAbortStopsAll, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 
 // Under TCG a VM takes seconds to boot and the bisection and the density ramp boot many of them.
 const LONG = 900_000;
@@ -46,7 +45,7 @@ describe('memory suite on a Linux VM (quick)', () => {
       expect(min.direction).toBe('lower');
       expect(min.samples).toHaveLength(1);
       const found = min.samples[0]!;
-      const extra = cell.extra!.minMemory as Exclude<MinMemoryExtra, { skipped: string }>;
+      const extra = bisection(cell);
       expect(extra).toMatchObject({ lowMiB: 48, highMiB: 112, requests: 20, minimum: found });
       // The answer worked (twice), and every size tried below the bisection's answer failed, with a reason.
       expect(extra.steps.filter((s) => s.value === found && s.ok).length).toBeGreaterThanOrEqual(1);

@@ -5,7 +5,7 @@ import type { Runner } from '../../runners/index.ts';
 import { memorySuite } from '../../suites/memory/index.ts';
 import { throughputSuite } from '../../suites/throughput/index.ts';
 import { STAND_IN, standInRunner } from './stand-in.ts';
-import { expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
+import { bisection, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 
 // The suites with the unikraft runner and a stand-in kernel (stand-in.ts): guest memory passed through, the label
 // carried into the cell; not Unikraft.
@@ -41,7 +41,7 @@ describe('suites through the unikraft runner (stand-in kernel, not Unikraft)', (
       const config = quickConfig({ suite: { memory: { minMemory: { lowMiB: 48, highMiB: 112 } } } });
       const { cell, progress } = await runSuite(memorySuite, runner, httpHello, config);
       expect(cell.status, progress.join('\n')).toBe('ok');
-      const extra = cell.extra!.minMemory as { minimum: number; steps: Array<{ value: number; ok: boolean }> };
+      const extra = bisection(cell);
       expect(extra.minimum).toBeGreaterThan(48);
       expect(extra.minimum).toBeLessThanOrEqual(112);
       // The sizes really reached QEMU: some boots failed, where the image's own 192 MiB is enough.

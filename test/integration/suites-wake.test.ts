@@ -8,12 +8,12 @@ import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { createContainerRunner } from '../../runners/container/runner.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';
-import type { Runner } from '../../runners/index.ts';
+import type { Runner, RunnerName } from '../../runners/index.ts';
 import { TrialFailure } from '../../runners/types.ts';
 import { WakeProxy } from '../../suites/wake/proxy.ts';
 import { exchange, stateCheck } from '../../suites/wake/state.ts';
 import { wakeSuite } from '../../suites/wake/index.ts';
-import type { Cell } from '../../core/results.ts';
+import type { CellOf } from '../../core/cell-schema.ts';
 import { STAND_IN, standInRunner } from './stand-in.ts';
 import { cacheDir, childProcesses, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 
@@ -45,15 +45,17 @@ async function expectNothingLeftOfWake(): Promise<void> {
   expect(await snapshotFiles()).toEqual([]);
 }
 
-function byStrategy(cells: Cell[]): Record<string, Cell> {
+type WakeCell = CellOf<typeof wakeSuite.name, RunnerName, typeof wakeSuite.extra>;
+
+function byStrategy(cells: WakeCell[]): Record<string, WakeCell> {
   expect(cells.map((c) => c.variant)).toEqual(['pause', 'snapshot', 'restart']);
   return Object.fromEntries(cells.map((c) => [c.variant!, c]));
 }
 
-const values = (cell: Cell, name: string) => metric(cell, name).samples;
+const values = (cell: WakeCell, name: string) => metric(cell, name).samples;
 
 /** What every platform's pause and restart rows must show, whatever their speed. */
-function expectPauseAndRestart(cells: Record<string, Cell>, w: Workload, trials: number, progress: string[]) {
+function expectPauseAndRestart(cells: Record<string, WakeCell>, w: Workload, trials: number, progress: string[]) {
   const { pause, restart } = cells;
   for (const cell of [pause!, restart!]) {
     expect(cell.status, `${cell.reason}\n${progress.join('\n')}`).toBe('ok');

@@ -13,7 +13,7 @@ import { coldStartSuite } from '../../suites/cold-start/index.ts';
 import { densitySuite } from '../../suites/density/index.ts';
 import { memorySuite } from '../../suites/memory/index.ts';
 import { throughputSuite } from '../../suites/throughput/index.ts';
-import { cacheDir, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
+import { bisection, cacheDir, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 
 /**
  * Real Unikraft images, opt in: ISOBENCH_UNIKRAFT_IMAGES=DIR, where DIR holds (docs/unikraft.md, "Testing with real
@@ -108,7 +108,7 @@ describe.runIf(dir)(`real Unikraft images from ${dir}: app-elfloader with each w
       const config = quickConfig({ runners: { unikraft: { elfloader } }, suite: { memory: { minMemory: { lowMiB: 8, highMiB: 128 } } } });
       const { cell, progress } = await runSuite(memorySuite, runner, nginx, config);
       expect(cell.status, `${cell.reason ?? ''}\n${progress.join('\n')}`).toBe('ok');
-      const extra = cell.extra!.minMemory as { minimum: number; steps: Array<{ value: number; ok: boolean; reason?: string }> };
+      const extra = bisection(cell);
       expect(extra.minimum).toBeGreaterThan(8);
       expect(extra.minimum).toBeLessThanOrEqual(128);
       // Too little memory is a console line (named with the size given), not a hang.
