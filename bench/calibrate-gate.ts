@@ -10,11 +10,11 @@
  * Rates are what this prints, not what tests assert: the gate's rule is judged by them.
  */
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../core/config.ts';
-import { readResults } from '../core/results-io.ts';
-import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from '../core/results.ts';
+import { parseConfig } from '../cli/config.ts';
+import { readResults } from '../suites/results-io.ts';
+import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from '../suites/results.ts';
 import { median, summarize } from '../stats/descriptive.ts';
-import { AB_DEFAULT_ROUNDS, AB_DEFAULT_TRIALS } from '../core/ab.ts';
+import { AB_DEFAULT_ROUNDS, AB_DEFAULT_TRIALS } from '../cli/ab.ts';
 import { compareResults, compareRounds, type GateReport } from '../reports/compare.ts';
 import { mulberry32 } from '../stats/prng.ts';
 import { runToRunSpread } from '../stats/run-to-run.ts';

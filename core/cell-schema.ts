@@ -1,4 +1,4 @@
-// Apart from core/results.ts: suites record trials, metrics and cells, and results.ts knows the suites' names from
+// Apart from suites/results.ts: suites record trials, metrics and cells, and results.ts knows the suites' names from
 // their registry, which imports the suites.
 import { z } from 'zod';
 import { labelSchema } from './label.ts';
@@ -50,7 +50,7 @@ export const metricSchema = z.object({
 });
 export type Metric = z.infer<typeof metricSchema>;
 
-/** A cell's schema over the names of suites and runners it accepts (the registries', in core/results.ts). */
+/** A cell's schema over the names of suites and runners it accepts (the registries', in suites/results.ts). */
 export const cellSchemaOf = <S extends z.ZodType<string>, R extends z.ZodType<string>>(suite: S, runner: R) =>
   z.object({
     suite,

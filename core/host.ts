@@ -4,7 +4,7 @@ import { cpus, hostname, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Accelerator, Environment } from './results.ts';
+import type { Accelerator, Environment } from '../suites/results.ts';
 import type { Engine, EngineVersion } from '../runners/descriptor.ts';
 import { memAvailableBytes } from './procmem.ts';
 

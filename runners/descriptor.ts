@@ -79,7 +79,7 @@ export interface RunnerDescriptor<Name extends string = string, Schema extends S
    */
   measures?(section: z.output<Schema>, workload: Workload): boolean;
   /**
-   * Phases of its starts that other platforms do not have, each timed by a cold-start metric (core/metrics.ts lists
+   * Phases of its starts that other platforms do not have, each timed by a cold-start metric (suites/metrics.ts lists
    * them between first output and ready, in the registry's order). Its instances record them in `phases`.
    */
   readonly phases?: readonly (MetricDef & { phase: PhaseDef })[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRuns } from '../core/merge.ts';
-import { resultsSchema, type Cell, type Results } from '../core/results.ts';
+import { mergeRuns } from '../reports/merge.ts';
+import { resultsSchema, type Cell, type Results } from '../suites/results.ts';
 import { summarize } from '../stats/descriptive.ts';
 
 function run(runId: string, samples: number[]): Results {

@@ -3,9 +3,9 @@
  * (suites/*.ts): cold start with phases, memory with the minimum-memory bisection, throughput with latency
  * percentiles, density with one trial per start and its curve, not-run and failed cells. Nothing here was measured.
  */
-import type { RunnerName, SuiteName } from '../../core/config.ts';
-import { metricSpec, PHASES } from '../../core/metrics.ts';
-import { RESULTS_SCHEMA_VERSION, type Cell, type Label, type Metric, type Results, type Trial } from '../../core/results.ts';
+import type { RunnerName, SuiteName } from '../../cli/config.ts';
+import { metricSpec, PHASES } from '../../suites/metrics.ts';
+import { RESULTS_SCHEMA_VERSION, type Cell, type Label, type Metric, type Results, type Trial } from '../../suites/results.ts';
 import { summarize } from '../../stats/descriptive.ts';
 import { mulberry32 } from '../../stats/prng.ts';
 

@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.ts';
+import { parseConfig } from '../../cli/config.ts';
 import type { WakeStrategy } from '../../suites/wake/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
 import { removeRunDir, runDir } from '../../core/rundir.ts';
@@ -13,7 +13,7 @@ import { TrialFailure } from '../../runners/types.ts';
 import { WakeProxy } from '../../suites/wake/proxy.ts';
 import { exchange, stateCheck } from '../../suites/wake/state.ts';
 import { wakeSuite } from '../../suites/wake/index.ts';
-import type { Cell } from '../../core/results.ts';
+import type { Cell } from '../../suites/results.ts';
 import { STAND_IN, standInRunner } from './stand-in.ts';
 import { cacheDir, childProcesses, expectNothingLeft, metric, quickConfig, runSuite } from './suites-helpers.ts';
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Config } from './config.ts';
-import { ExitCode } from './exit-codes.ts';
-import { readResults } from './results-io.ts';
-import { writeFileAtomic } from './atomic.ts';
-import type { Results } from './results.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { readResults } from '../suites/results-io.ts';
+import { writeFileAtomic } from '../core/atomic.ts';
+import type { Results } from '../suites/results.ts';
 import { compareResults, renderGateMarkdown, GateRefusedError, type GateReport } from '../reports/index.ts';
 
 /** Exit code of a gate verdict: a regression fails the build; rows that could not be judged make it inconclusive. */

@@ -1,7 +1,7 @@
 import type { Config, RunnerName } from './config.ts';
-import type { Accelerator, Environment } from './results.ts';
-import { collectEnvironment, type EngineVersions } from './host.ts';
-import { ensureTools, installCommand } from './host-tools.ts';
+import type { Accelerator, Environment } from '../suites/results.ts';
+import { collectEnvironment, type EngineVersions } from '../core/host.ts';
+import { ensureTools, installCommand } from '../core/host-tools.ts';
 import { ENGINES, RUNNER_NAMES, runnerDescriptor } from '../runners/index.ts';
 import { suiteDescriptor } from '../suites/index.ts';
 

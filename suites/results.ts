@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { RUNNER_NAMES, SUITE_NAMES } from './config.ts';
-import { acceleratorSchema } from './label.ts';
-import { cellSchemaOf } from './cell-schema.ts';
+import { RUNNER_NAMES } from '../runners/index.ts';
+import { SUITE_NAMES } from './index.ts';
+import { acceleratorSchema } from '../core/label.ts';
+import { cellSchemaOf } from '../core/cell-schema.ts';
 
-export { acceleratorSchema, labelSchema, type Accelerator, type Label } from './label.ts';
-export { statsSchema, trialSchema, metricSchema, type Stats, type Trial, type Metric } from './cell-schema.ts';
+export { acceleratorSchema, labelSchema, type Accelerator, type Label } from '../core/label.ts';
+export { statsSchema, trialSchema, metricSchema, type Stats, type Trial, type Metric } from '../core/cell-schema.ts';
 
 /**
  * The one result schema everything downstream reads (reports, CSV, gate).

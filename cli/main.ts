@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { ConfigError, RUNNER_NAMES, SUITE_NAMES, WORKLOAD_NAMES } from './config.ts';
-import { ExitCode } from './exit-codes.ts';
+import { ExitCode } from '../core/exit-codes.ts';
 import { OutputError } from './output.ts';
-import { ResultsFormatError } from './results.ts';
+import { ResultsFormatError } from '../suites/results.ts';
 import { resolveRunConfig, runBench, selectedRunners } from './run.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError } from '../core/usage-error.ts';
 import { doctor } from './doctor.ts';
 import { clean } from './clean.ts';
 import { loadConfig } from './load-config.ts';

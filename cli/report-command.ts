@@ -1,9 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { ExitCode } from './exit-codes.ts';
-import { readResults } from './results-io.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { readResults } from '../suites/results-io.ts';
 import { writeReports } from '../reports/index.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError } from '../core/usage-error.ts';
 
 /** `isobench report a.json [b.json ...] [--out DIR]`: one comparative report from saved runs. */
 export async function reportCommand(paths: string[], out?: string): Promise<number> {
