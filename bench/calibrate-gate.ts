@@ -118,7 +118,7 @@ function run(samples: number[][], runId: string): Results {
     quick: false,
     environment: {
       hostname: 'simulated', os: 'simulated', kernel: 'simulated', cpuModel: 'simulated', cores: 2, memoryBytes: 2 ** 34,
-      memAvailableBytes: 2 ** 34, node: process.version, docker: null, qemu: null,
+      memAvailableBytes: 2 ** 34, node: process.version, engines: {},
       accelerator: { kind: 'tcg', reason: 'simulated' }, harness: { version: '0', commit: 'simulated', dirty: false },
     },
     config: { testbed: { name: 'simulated' } },

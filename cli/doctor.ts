@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { RUNNER_NAMES } from './config.ts';
 import { loadConfig } from './load-config.ts';
 import { prepareHost } from './preflight.ts';
-import { engineVersion } from '../core/host.ts';
+import { engineVersion } from '../core/environment.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import { workload } from '../fixtures/workloads.ts';
 import { createRunner, ENGINES, RUNNERS } from '../runners/index.ts';

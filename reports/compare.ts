@@ -1,7 +1,7 @@
 import type { RunnerName } from '../runners/index.ts';
 import { SUITE_NAMES, type SuiteName } from '../suites/index.ts';
 import type { GatesConfig } from './gate-config.ts';
-import { engineVersion } from '../core/host.ts';
+import { engineVersion } from '../core/environment.ts';
 import { mergeRuns } from './merge.ts';
 import type { Cell, Results } from '../suites/results.ts';
 import { median } from '../stats/descriptive.ts';
