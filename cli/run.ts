@@ -12,7 +12,7 @@ import { checkRunInputs } from './run-inputs.ts';
 import { prepareHost, type HostReadiness } from './preflight.ts';
 import { formatSummary } from '../reports/summary.ts';
 import { ExitCode } from '../core/exit-codes.ts';
-import { gateResults } from './gate-command.ts';
+import { gateResults } from './publish-gate.ts';
 import { checkTrialsGate } from './gate-design.ts';
 import { readResults } from '../suites/results-io.ts';
 import { WORKLOADS, type Workload } from '../fixtures/workloads.ts';
