@@ -10,11 +10,11 @@
  * Rates are what this prints, not what tests assert: the gate's rule is judged by them.
  */
 import { parseArgs } from 'node:util';
-import { parseConfig, WORKLOAD_NAMES, type WorkloadName } from '../core/config.ts';
-import { readResults } from '../core/results-io.ts';
-import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from '../core/results.ts';
+import { parseConfig, WORKLOAD_NAMES, type WorkloadName } from '../cli/config.ts';
+import { readResults } from '../suites/results-io.ts';
+import { RESULTS_SCHEMA_VERSION, type Cell, type Results } from '../suites/results.ts';
 import { median, summarize } from '../stats/descriptive.ts';
-import { AB_DEFAULT_ROUNDS, AB_DEFAULT_TRIALS } from '../core/ab.ts';
+import { AB_DEFAULT_ROUNDS, AB_DEFAULT_TRIALS } from '../cli/ab.ts';
 import { compareResults, compareRounds, type GateReport } from '../reports/compare.ts';
 import { mulberry32 } from '../stats/prng.ts';
 import { runToRunSpread } from '../stats/run-to-run.ts';
@@ -117,7 +117,7 @@ function run(samples: number[][], runId: string): Results {
     quick: false,
     environment: {
       hostname: 'simulated', os: 'simulated', kernel: 'simulated', cpuModel: 'simulated', cores: 2, memoryBytes: 2 ** 34,
-      memAvailableBytes: 2 ** 34, node: process.version, docker: null, qemu: null,
+      memAvailableBytes: 2 ** 34, node: process.version, engines: {},
       accelerator: { kind: 'tcg', reason: 'simulated' }, harness: { version: '0', commit: 'simulated', dirty: false },
     },
     config: { testbed: { name: 'simulated' } },

@@ -1,6 +1,6 @@
-import type { Cell, Results } from '../core/results.ts';
+import type { Cell, Results } from '../suites/results.ts';
 import { median } from '../stats/descriptive.ts';
-import { formatValue } from '../core/summary.ts';
+import { formatValue } from '../reports/summary.ts';
 import { REFERENCE_TOLERANCE } from '../suites/load/verdict.ts';
 
 /** One row per throughput cell: medians over repetitions of isobench, the reference and their ratio. */

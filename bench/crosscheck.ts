@@ -10,10 +10,10 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseResults } from '../core/results.ts';
+import { parseResults } from '../suites/results.ts';
 import { crosscheckRows, pad } from './crosscheck-table.ts';
 
-const CLI = fileURLToPath(new URL('../core/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
 const args = process.argv.slice(2);
 const given = (flag: string) => args.includes(flag);

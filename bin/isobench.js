@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { cli } = await import('../core/cli.ts');
+const { cli } = await import('../cli/main.ts');
 await cli(process.argv.slice(2));

@@ -1,4 +1,4 @@
-// Apart from core/results.ts: suites record trials, metrics and cells, and results.ts knows the suites' names from
+// Apart from suites/results.ts: suites record trials, metrics and cells, and results.ts knows the suites' names from
 // their registry, which imports the suites.
 import { z } from 'zod';
 import { WORKLOAD_NAMES } from './config-values.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Apart from core/config.ts: the runners' own sections use them, and config.ts assembles its `runners` section from
+// Apart from cli/config.ts: the runners' own sections use them, and config.ts assembles its `runners` section from
 // the runner registry.
 
 export const WORKLOAD_NAMES = ['http-hello', 'nginx', 'redis', 'postgres'] as const;

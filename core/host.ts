@@ -4,8 +4,8 @@ import { cpus, hostname, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Accelerator, Environment } from './results.ts';
-import type { Engine, EngineVersion } from '../runners/descriptor.ts';
+import type { Environment } from './environment.ts';
+import type { Accelerator } from './label.ts';
 import { memAvailableBytes } from './procmem.ts';
 
 const run = promisify(execFile);
@@ -31,16 +31,8 @@ async function harness(): Promise<Environment['harness']> {
   }
 }
 
-/** What each engine of the runner registry records of itself: `docker`, `qemu` (null where not used or not there). */
-export type EngineVersions = Pick<Environment, 'docker' | 'qemu'>;
-
-/** The version `engine` recorded in `environment`, or null. */
-export function engineVersion(environment: Environment, engine: Pick<Engine, 'environmentKey'>): EngineVersion | null {
-  return (environment as unknown as Record<string, EngineVersion | null | undefined>)[engine.environmentKey] ?? null;
-}
-
 /** Everything a reader needs to know about where the numbers came from. */
-export async function collectEnvironment(accelerator: Accelerator, engines: EngineVersions): Promise<Environment> {
+export async function collectEnvironment(accelerator: Accelerator, engines: Environment['engines']): Promise<Environment> {
   const cpu = cpus();
   return {
     hostname: hostname(),
@@ -51,8 +43,7 @@ export async function collectEnvironment(accelerator: Accelerator, engines: Engi
     memoryBytes: totalmem(),
     memAvailableBytes: await memAvailableBytes(),
     node: process.version,
-    docker: engines.docker,
-    qemu: engines.qemu,
+    engines,
     accelerator,
     harness: await harness(),
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Apart from core/results.ts (which re-exports them): the runners state accelerator and label, and the results
+// Apart from suites/results.ts (which re-exports them): the runners state accelerator and label, and the results
 // schema is built on the runner registry (its runner names), so the runners cannot import it.
 
 export const acceleratorSchema = z.object({

@@ -1,4 +1,4 @@
-// Apart from core/metrics.ts: runners and suites declare their metrics, and metrics.ts lists them from their
+// Apart from suites/metrics.ts: runners and suites declare their metrics, and metrics.ts lists them from their
 // registries.
 
 export type Direction = 'lower' | 'higher';

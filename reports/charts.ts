@@ -1,9 +1,9 @@
 import type { ChartConfiguration, ChartType } from 'chart.js';
-import type { SuiteName } from '../core/config.ts';
+import type { SuiteName } from '../suites/index.ts';
 import { runnerDescriptor } from '../runners/index.ts';
 import type { ChartDecl } from '../suites/descriptor.ts';
 import { suiteDescriptor } from '../suites/index.ts';
-import { headlineMetrics, metricLabel, PHASES } from '../core/metrics.ts';
+import { headlineMetrics, metricLabel, PHASES } from '../suites/metrics.ts';
 import { phaseRank, type Lane, type MetricView } from './lanes.ts';
 import type { WorkloadView } from './model.ts';
 

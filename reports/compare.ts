@@ -1,7 +1,9 @@
-import { SUITE_NAMES, type Config, type RunnerName, type SuiteName } from '../core/config.ts';
-import { engineVersion } from '../core/host.ts';
-import { mergeRuns } from '../core/merge.ts';
-import type { Cell, Results } from '../core/results.ts';
+import type { RunnerName } from '../runners/index.ts';
+import { SUITE_NAMES, type SuiteName } from '../suites/index.ts';
+import type { GatesConfig } from './gate-config.ts';
+import { engineVersion } from '../core/environment.ts';
+import { mergeRuns } from './merge.ts';
+import type { Cell, Results } from '../suites/results.ts';
 import { median } from '../stats/descriptive.ts';
 import { DEFAULT_RESAMPLES, bootstrapMedian, bootstrapRatioOfMedians } from '../stats/bootstrap.ts';
 import { holmAdjust } from '../stats/holm.ts';
@@ -290,7 +292,7 @@ function roundLogRatios(baseline: PerRun, current: PerRun): number[] | null {
 export function compareResults(
   baseline: Results,
   current: Results,
-  gates: Config['gates'],
+  gates: GatesConfig,
   options: CompareOptions = {},
 ): GateReport {
   return compare([baseline], [current], gates, BY_TRIAL, options);
@@ -303,7 +305,7 @@ export function compareResults(
 export function compareRounds(
   baseline: readonly Results[],
   current: readonly Results[],
-  gates: Config['gates'],
+  gates: GatesConfig,
   options: CompareOptions = {},
 ): GateReport {
   return compare(baseline, current, gates, BY_ROUND, options);
@@ -312,7 +314,7 @@ export function compareRounds(
 function compare(
   baseRuns: readonly Results[],
   curRuns: readonly Results[],
-  gates: Config['gates'],
+  gates: GatesConfig,
   analysis: Analysis,
   options: CompareOptions,
 ): GateReport {
@@ -499,7 +501,7 @@ function decide(row: Omit<GateRow, 'verdict' | 'reason'>, ratio: number, alpha: 
   };
 }
 
-export function gateRule(design: GateDesign, gates: Pick<Config['gates'], 'alpha' | 'runToRun'>, resamples: number, seed: number, comparisons: number): string {
+export function gateRule(design: GateDesign, gates: Pick<GatesConfig, 'alpha' | 'runToRun'>, resamples: number, seed: number, comparisons: number): string {
   const { alpha, runToRun } = gates;
   const unit =
     design === 'trials'

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Cell, Results } from '../core/results.ts';
+import type { Cell, Results } from '../suites/results.ts';
 import { summarize } from '../stats/descriptive.ts';
 import { describeSources, type SourceView } from './sources.ts';
 

@@ -1,5 +1,5 @@
-import type { Stats } from '../core/results.ts';
-import { formatValue as formatMeasured, LOWER_BOUND_MARK } from '../core/summary.ts';
+import type { Stats } from '../suites/results.ts';
+import { formatValue as formatMeasured, LOWER_BOUND_MARK } from './summary.ts';
 
 /** Whole values of anything but times and byte sizes read as they are: "14 instances", not "14.00 instances". */
 const TIME_OR_SIZE = new Set(['ms', 'us', 'bytes']);

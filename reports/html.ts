@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { SuiteName } from '../core/config.ts';
-import { engineVersion } from '../core/host.ts';
-import type { Results } from '../core/results.ts';
-import type { EngineVersion } from '../runners/descriptor.ts';
+import type { SuiteName } from '../suites/index.ts';
+import { engineVersion, type EngineVersion } from '../core/environment.ts';
+import type { Results } from '../suites/results.ts';
 import { ENGINES } from '../runners/index.ts';
 import { suiteDescriptor } from '../suites/index.ts';
 import { chartJsSource } from './chartjs.ts';

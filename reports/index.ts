@@ -1,5 +1,5 @@
 /** Reports (HTML, CSV, Markdown) and the regression gate, over isobench results files. */
-import type { Results } from '../core/results.ts';
+import type { Results } from '../suites/results.ts';
 
 export { buildReportModel, type ReportModel, type ModelOptions, type SuiteView, type WorkloadView } from './model.ts';
 export type { Lane, MetricView, PhaseMedian, Curve } from './lanes.ts';

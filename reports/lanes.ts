@@ -1,8 +1,8 @@
-import type { RunnerName } from '../core/config.ts';
+import type { RunnerName } from '../runners/index.ts';
 import { runnerDescriptor } from '../runners/index.ts';
 import { suiteDescriptor } from '../suites/index.ts';
-import { PHASES } from '../core/metrics.ts';
-import type { Cell, Label, Stats, Trial } from '../core/results.ts';
+import { PHASES } from '../suites/metrics.ts';
+import type { Cell, Label, Stats, Trial } from '../suites/results.ts';
 import { median, summarize } from '../stats/descriptive.ts';
 
 /** A metric of one cell, its statistics recomputed from the raw samples (the samples are the truth). */

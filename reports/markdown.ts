@@ -1,4 +1,4 @@
-import type { Results } from '../core/results.ts';
+import type { Results } from '../suites/results.ts';
 import { chartedMetrics, workloadCharts } from './charts.ts';
 import { STAT_COLUMNS, statCells } from './format.ts';
 import type { Lane } from './lanes.ts';

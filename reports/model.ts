@@ -1,5 +1,7 @@
-import { RUNNER_NAMES, SUITE_NAMES, WORKLOAD_NAMES, type SuiteName } from '../core/config.ts';
-import type { Results } from '../core/results.ts';
+import { WORKLOAD_NAMES } from '../core/config-values.ts';
+import { RUNNER_NAMES } from '../runners/index.ts';
+import { SUITE_NAMES, type SuiteName } from '../suites/index.ts';
+import type { Results } from '../suites/results.ts';
 import { buildLane, type Lane } from './lanes.ts';
 import { laneRatios, type RatioOptions, type RatioView } from './ratios.ts';
 import { wakeVsColdStart } from './wake-ratios.ts';

@@ -1,5 +1,5 @@
-import type { SuiteName } from '../core/config.ts';
-import { metricDef } from '../core/metrics.ts';
+import type { SuiteName } from '../suites/index.ts';
+import { metricDef } from '../suites/metrics.ts';
 import { bootstrapRatioOfMedians } from '../stats/bootstrap.ts';
 import { formatLevel } from './format.ts';
 import type { Lane, MetricView } from './lanes.ts';

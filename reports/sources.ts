@@ -1,4 +1,4 @@
-import type { Environment, Results } from '../core/results.ts';
+import type { Environment, Results } from '../suites/results.ts';
 
 /** One results file in a report: where and how it was measured. */
 export interface SourceView {

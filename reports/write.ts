@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFilesAtomic } from '../core/atomic.ts';
-import type { Results } from '../core/results.ts';
+import type { Results } from '../suites/results.ts';
 import { renderCsv } from './csv.ts';
 import { renderHtmlFromModel } from './html.ts';
 import { renderMarkdownFromModel } from './markdown.ts';

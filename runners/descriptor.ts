@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { HostTool } from '../core/host-tools.ts';
+import type { EngineVersion } from '../core/environment.ts';
 import type { Accelerator } from '../core/label.ts';
 import type { MetricDef, PhaseDef } from '../core/metric-def.ts';
 import type { Workload } from '../fixtures/workloads.ts';
@@ -18,12 +19,6 @@ export interface PreflightOptions {
   install: boolean;
   cacheDir: string;
   log: (line: string) => void;
-}
-
-/** An engine's version, as the environment record keeps it. */
-export interface EngineVersion {
-  version: string;
-  path?: string;
 }
 
 /**
@@ -79,7 +74,7 @@ export interface RunnerDescriptor<Name extends string = string, Schema extends S
    */
   measures?(section: z.output<Schema>, workload: Workload): boolean;
   /**
-   * Phases of its starts that other platforms do not have, each timed by a cold-start metric (core/metrics.ts lists
+   * Phases of its starts that other platforms do not have, each timed by a cold-start metric (suites/metrics.ts lists
    * them between first output and ready, in the registry's order). Its instances record them in `phases`.
    */
   readonly phases?: readonly (MetricDef & { phase: PhaseDef })[];

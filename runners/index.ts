@@ -6,7 +6,7 @@ import { linuxVmRunner } from './linux-vm/index.ts';
 import type { Runner as RunnerOf } from './types.ts';
 import { unikraftRunner } from './unikraft/index.ts';
 
-// For the config's authors: core/index.ts, the package's entry, re-exports it.
+// For the config's authors: cli/index.ts, the package's entry, re-exports it.
 export type { UnikraftImageConfig } from './unikraft/config.ts';
 
 /**

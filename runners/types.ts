@@ -1,11 +1,11 @@
 import type { Accelerator, Label } from '../core/label.ts';
 import type { Workload } from '../fixtures/workloads.ts';
+import type { Endpoint } from '../core/endpoint.ts';
 
-/** Where the workload in an instance answers; always loopback. */
-export interface Endpoint {
-  host: '127.0.0.1';
-  port: number;
-}
+// Part of the runners' contract (an instance answers at an Endpoint; a failed start rejects with a TrialFailure), in
+// core/ because the fixtures' readiness probes use them too.
+export type { Endpoint } from '../core/endpoint.ts';
+export { TrialFailure } from '../core/trial-failure.ts';
 
 /**
  * Phase timestamps in ms since `requested` (performance.now() based), filled in as they happen.
@@ -137,15 +137,4 @@ export interface Runner<Name extends string = string> {
    * Docker API for containers). Absent where a host process is all there is, which /proc shows.
    */
   stillListed?(instances: readonly Instance[]): Promise<string[]>;
-}
-
-/** A trial that failed for a reason worth reporting (probe timeout, kernel panic, ...). */
-export class TrialFailure extends Error {
-  override name = 'TrialFailure';
-  constructor(
-    message: string,
-    readonly consoleTail?: string,
-  ) {
-    super(message);
-  }
 }

@@ -48,7 +48,7 @@ export interface SuiteDescriptor<Name extends string = string, Schema extends Se
   readonly byDefault?: true;
   /** Which of its settings the run's options set: `--trials N`, `--reference`. */
   readonly runOptions?: { readonly trials?: keyof z.output<Schema> & string; readonly reference?: keyof z.output<Schema> & string };
-  /** Every metric it records, in the order reports list them (core/metrics.ts lists the suites' in the registry's). */
+  /** Every metric it records, in the order reports list them (suites/metrics.ts lists the suites' in the registry's). */
   readonly metrics: readonly MetricDef[];
   /** Its heading in reports and a sentence on how it measures. */
   readonly title: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, type Config } from '../core/config.ts';
-import type { Results } from '../core/results.ts';
+import { parseConfig, type Config } from '../cli/config.ts';
+import type { Results } from '../suites/results.ts';
 import { compareResults, compareRounds, GateRefusedError, type GateReport } from '../reports/compare.ts';
 import { renderGateMarkdown } from '../reports/gate-markdown.ts';
 import { fixtureResults } from './fixtures-results/build.ts';

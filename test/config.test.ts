@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyQuick, parseConfig, ConfigError, QUICK_DEFAULTS } from '../core/config.ts';
+import { applyQuick, parseConfig, ConfigError, QUICK_DEFAULTS } from '../cli/config.ts';
 import defaultConfig from '../bench.config.ts';
-import { METRIC_KEYS } from '../core/metrics.ts';
+import { METRIC_KEYS } from '../suites/metrics.ts';
 
 const message = (raw: unknown): string => {
   try {
@@ -51,7 +51,7 @@ describe('config validation', () => {
   });
 });
 
-describe('gated metrics (core/metrics.ts)', () => {
+describe('gated metrics (suites/metrics.ts)', () => {
   it('gives the config its default gates, in their own direction', () => {
     expect(parseConfig({}).gates.metrics).toEqual({
       'cold-start.ready_ms': { direction: 'lower', threshold: 0.1 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../core/config.ts';
-import { checkRoundsGate, checkTrialsGate } from '../core/gate-design.ts';
+import { parseConfig } from '../cli/config.ts';
+import { checkRoundsGate, checkTrialsGate } from '../cli/gate-design.ts';
 import { GateRefusedError } from '../reports/compare.ts';
 import { fixtureResults } from './fixtures-results/build.ts';
 

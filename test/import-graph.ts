@@ -61,3 +61,18 @@ export function importCycles(graph: ReadonlyMap<string, readonly string[]>): str
   for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
   return cycles;
 }
+
+/** The top-level folder a project file is in ('' for the files at the root). */
+export const folderOf = (file: string) => (file.includes('/') ? file.slice(0, file.indexOf('/')) : '');
+
+/** The graph of folders: one imports another when any of its files imports any of the other's. */
+export function folderGraph(graph: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+  const folders = new Map<string, Set<string>>();
+  for (const [file, targets] of graph) {
+    const from = folderOf(file);
+    const to = folders.get(from) ?? new Set<string>();
+    for (const target of targets) if (graph.has(target) && folderOf(target) !== from) to.add(folderOf(target));
+    folders.set(from, to);
+  }
+  return new Map([...folders].map(([folder, to]) => [folder, [...to].sort()]));
+}

@@ -49,7 +49,7 @@ const SUITES: Layer = {
   names: SUITE_NAMES,
   allowed: {
     'bench.config.ts': { mentions: [`'cold-start'`], why: 'the config of this testbed: it sets suites by name' },
-    'core/doctor.ts': { mentions: [`'memory'`], why: "the host's memory, a row of `isobench doctor`, not the suite" },
+    'cli/commands/doctor.ts': { mentions: [`'memory'`], why: "the host's memory, a row of `isobench doctor`, not the suite" },
     'reports/html.ts': { mentions: [`'memory'`], why: "the host's memory, a row of the report's environment table, not the suite" },
     'runners/container/memory.ts': { mentions: [`'memory'`], why: 'the cgroup v1 memory controller, not the suite' },
   },

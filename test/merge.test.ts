@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRuns } from '../core/merge.ts';
-import { resultsSchema, type Cell, type Results } from '../core/results.ts';
+import { mergeRuns } from '../reports/merge.ts';
+import { RESULTS_SCHEMA_VERSION, resultsSchema, type Cell, type Results } from '../suites/results.ts';
 import { summarize } from '../stats/descriptive.ts';
 
 const label = { accelerator: { kind: 'none' as const, reason: 'containers run on the host kernel' }, notes: [] };
@@ -19,7 +19,7 @@ function run(runId: string, samples: number[] | string): Results {
           metrics: [{ name: 'ready_ms', unit: 'ms', direction: 'lower', samples, stats: summarize(samples), flags: [] }],
         };
   return resultsSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     runId,
     startedAt: '2026-01-01T00:00:00Z',
     finishedAt: '2026-01-01T00:01:00Z',
@@ -27,7 +27,7 @@ function run(runId: string, samples: number[] | string): Results {
     quick: true,
     environment: {
       hostname: 'h', os: 'Debian', kernel: '6.1', cpuModel: 'cpu', cores: 2, memoryBytes: 1, memAvailableBytes: 1, node: 'v20',
-      docker: null, qemu: null, accelerator: { kind: 'none', reason: 'x' }, harness: { version: '0', commit: 'c', dirty: false },
+      engines: {}, accelerator: { kind: 'none', reason: 'x' }, harness: { version: '0', commit: 'c', dirty: false },
     },
     config: {},
     cells: [cell],

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { SUITE_NAMES } from '../core/config.ts';
-import { METRICS, metricsMarkdown } from '../core/metrics.ts';
+import { SUITE_NAMES } from '../cli/config.ts';
+import { METRICS, metricsMarkdown } from '../suites/metrics.ts';
 
 describe('metric registry', () => {
   it('is the README list of metrics', async () => {
     const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
-    const listed = /<!-- metrics: generated from core\/metrics\.ts -->\n([\s\S]*?)\n<!-- \/metrics -->/.exec(readme)?.[1];
-    // On a difference, paste the output of: npx tsx -e "import('./core/metrics.ts').then((m) => console.log(m.metricsMarkdown()))"
+    const listed = /<!-- metrics: generated from suites\/metrics\.ts -->\n([\s\S]*?)\n<!-- \/metrics -->/.exec(readme)?.[1];
+    // On a difference, paste the output of: npx tsx -e "import('./suites/metrics.ts').then((m) => console.log(m.metricsMarkdown()))"
     expect(listed).toBe(metricsMarkdown());
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remainingMs } from '../core/progress.ts';
+import { remainingMs } from '../cli/progress.ts';
 
 /** Elapsed times at which steps 1..n were reached when step k takes `duration(k)`. */
 const reached = (n: number, duration: (k: number) => number) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Results, Trial } from '../core/results.ts';
+import type { Results, Trial } from '../suites/results.ts';
 import { phaseMedians } from '../reports/lanes.ts';
 import { buildReportModel, type WorkloadView } from '../reports/model.ts';
 import { fixtureResults } from './fixtures-results/build.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseResults } from '../core/results.ts';
+import { parseResults } from '../suites/results.ts';
 import { renderHtml } from '../reports/html.ts';
 import { renderJson, writeReports } from '../reports/index.ts';
 import { escapeMarkdownCell, renderMarkdown } from '../reports/markdown.ts';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseResults, ResultsFormatError, type Results } from '../core/results.ts';
+import { parseResults, ResultsFormatError, type Results } from '../suites/results.ts';
 import { fixtureResults } from './fixtures-results/build.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../core/config.ts';
+import { parseConfig } from '../cli/config.ts';
 import { checkInitrd, checkKernel, ImageError, kraftfileName, locateKraftBuild } from '../runners/unikraft/image.ts';
 import { WORKLOADS } from '../fixtures/workloads.ts';
 import { resolveImage } from '../runners/unikraft/runner.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../core/config.ts';
+import { parseConfig } from '../cli/config.ts';
 import { writeAtomically } from '../core/atomic.ts';
 import { CPIO_TYPES, encodeArchive, newcHeader, writeTree } from '../fixtures/cpio.ts';
 import { isBzImage } from '../fixtures/binary-headers.ts';

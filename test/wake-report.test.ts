@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../core/config.ts';
-import type { Cell, Results } from '../core/results.ts';
+import { parseConfig } from '../cli/config.ts';
+import type { Cell, Results } from '../suites/results.ts';
 import { summarize } from '../stats/descriptive.ts';
 import { compareResults } from '../reports/compare.ts';
 import { renderCsv } from '../reports/csv.ts';

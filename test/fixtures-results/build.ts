@@ -3,9 +3,9 @@
  * (suites/*.ts): cold start with phases, memory with the minimum-memory bisection, throughput with latency
  * percentiles, density with one trial per start and its curve, not-run and failed cells. Nothing here was measured.
  */
-import type { RunnerName, SuiteName, WorkloadName } from '../../core/config.ts';
-import { metricSpec, PHASES } from '../../core/metrics.ts';
-import { RESULTS_SCHEMA_VERSION, type Cell, type Label, type Metric, type Results, type Trial } from '../../core/results.ts';
+import type { RunnerName, SuiteName, WorkloadName } from '../../cli/config.ts';
+import { metricSpec, PHASES } from '../../suites/metrics.ts';
+import { RESULTS_SCHEMA_VERSION, type Cell, type Label, type Metric, type Results, type Trial } from '../../suites/results.ts';
 import { summarize } from '../../stats/descriptive.ts';
 import { mulberry32 } from '../../stats/prng.ts';
 
@@ -271,8 +271,7 @@ export function fixtureResults(options: FixtureOptions = {}): Results {
       memoryBytes: 24 * 2 ** 30,
       memAvailableBytes: 22 * 2 ** 30,
       node: 'v20.20.2',
-      docker: { version: '20.10.24' },
-      qemu: { version: '7.2.15', path: '/usr/bin/qemu-system-x86_64' },
+      engines: { docker: { version: '20.10.24' }, qemu: { version: '7.2.15', path: '/usr/bin/qemu-system-x86_64' } },
       accelerator,
       harness: { version: '0.1.0', commit: options.commit ?? '0123456789abcdef0123456789abcdef01234567', dirty: false },
     },

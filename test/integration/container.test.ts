@@ -12,7 +12,7 @@ import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { createContainerRunner } from '../../runners/container/runner.ts';
 import { docker, dockerAvailability } from '../../runners/container/docker.ts';
 import { TrialFailure } from '../../runners/types.ts';
-import type { WorkloadName } from '../../core/config.ts';
+import type { WorkloadName } from '../../cli/config.ts';
 
 // The cache `npm run bench` uses, so the rootfs trees and images built here are not built twice.
 const cacheDir = fileURLToPath(new URL('../../.isobench/cache', import.meta.url));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.ts';
+import { parseConfig } from '../../cli/config.ts';
 import { liveInstances, stopAll } from '../../core/lifecycle.ts';
 import { probeOnce } from '../../fixtures/probes.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.ts';
+import { parseConfig } from '../../cli/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
 import { runDir } from '../../core/rundir.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';

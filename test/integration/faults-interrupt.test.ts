@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../core/results-io.ts';
+import { readResults } from '../../suites/results-io.ts';
 import { cmdline, descendants, leftBy, qemuAmong, running, runFolders, startCli, startProcess } from './faults-helpers.ts';
 
 // Interrupting a real `npm run bench` (node bin/isobench.js run) while a Linux VM boots under QEMU.
@@ -67,7 +67,7 @@ describe('interrupting a run', () => {
   it('an uncaught error while a VM boots stops it, writes the partial results with the error, and exits 70', async () => {
     const out = join(work, 'uncaught');
     // Without npx in between, the process started is isobench itself.
-    const harness = startProcess(process.execPath, ['--import', 'tsx', '--import', './test/integration/inject-uncaught.ts', 'core/cli.ts', ...VM_RUN, '--out', out]);
+    const harness = startProcess(process.execPath, ['--import', 'tsx', '--import', './test/integration/inject-uncaught.ts', 'cli/main.ts', ...VM_RUN, '--out', out]);
     const exit = await harness.exited;
 
     expect(exit.status, exit.stderr).toBe(70);

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutputError, writeResults } from '../../core/output.ts';
-import { readResults } from '../../core/results-io.ts';
+import { OutputError, writeResults } from '../../cli/output.ts';
+import { readResults } from '../../suites/results-io.ts';
 import { docker } from '../../runners/container/docker.ts';
 import { fixtureResults } from '../fixtures-results/build.ts';
 import { REPO, run, runCli, runFolders, running, startCli } from './faults-helpers.ts';
@@ -141,7 +141,7 @@ describe('--json on a pipe', () => {
     // not taken when isobench exits must not be dropped.
     const out = join(work, 'json-pipe');
     const printed = join(work, 'printed.json');
-    const cli = ['npx', 'tsx', 'core/cli.ts', 'run', '--suite', 'throughput', '--runner', 'container', '--workload', 'http-hello', '--quick', '--no-install', '--json', '--out', out];
+    const cli = ['npx', 'tsx', 'cli/main.ts', 'run', '--suite', 'throughput', '--runner', 'container', '--workload', 'http-hello', '--quick', '--no-install', '--json', '--out', out];
     await run('sh', ['-c', `${cli.join(' ')} 2>/dev/null | { sleep 2; cat > ${printed}; }`], { cwd: REPO });
     const [folder] = await runFolders(out);
     const saved = await readFile(join(folder!, 'results.json'), 'utf8');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.ts';
+import { parseConfig } from '../../cli/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
-import type { Accelerator } from '../../core/results.ts';
+import type { Accelerator } from '../../suites/results.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';
 import { decideAccelerator } from '../../runners/qemu/accel.ts';

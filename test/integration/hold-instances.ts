@@ -3,7 +3,7 @@
  * http-hello through the runners, prints what it started as one JSON line, then waits to be killed.
  */
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from '../../core/config.ts';
+import { parseConfig } from '../../cli/config.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
 import { createContainerRunner } from '../../runners/container/runner.ts';
 import { createLinuxVmRunner } from '../../runners/linux-vm/runner.ts';

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseResults, type Results } from '../../core/results.ts';
+import { parseResults, type Results } from '../../suites/results.ts';
 import { writeReports } from '../../reports/write.ts';
 import { fixtureResults } from '../fixtures-results/build.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../core/host.ts';
-import { readResults } from '../../core/results-io.ts';
+import { readResults } from '../../suites/results-io.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
@@ -126,7 +126,7 @@ describe.skipIf(skip)(`HTML report in Chromium${skip ? ` (skipped: ${CHROMIUM} i
 
   it('renders the report of a real quick run (containers, cold start and memory) with every chart drawn', async () => {
     const out = join(dir, 'real-run');
-    const args = ['--import', 'tsx', 'core/cli.ts', 'run', '--quick', '--runner', 'container', '--workload', 'http-hello',
+    const args = ['--import', 'tsx', 'cli/main.ts', 'run', '--quick', '--runner', 'container', '--workload', 'http-hello',
       '--suite', 'cold-start,memory', '--no-install', '--out', out];
     await promisify(execFile)(process.execPath, args, { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
     const results = await readResults(join(out, 'latest', 'results.json'));

@@ -1,4 +1,4 @@
-import { parseConfig } from '../../core/config.ts';
+import { parseConfig } from '../../cli/config.ts';
 import { vmInitrd } from '../../fixtures/initramfs.ts';
 import { debianCloudKernel } from '../../runners/linux-vm/kernel.ts';
 import { buildRootfs } from '../../fixtures/rootfs.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../../core/lifecycle.ts';
-import type { WorkloadName } from '../../core/config.ts';
+import type { WorkloadName } from '../../cli/config.ts';
 import { WORKLOADS } from '../../fixtures/workloads.ts';
 import { createContainerRunner } from '../../runners/container/runner.ts';
 import { dockerAvailability } from '../../runners/container/docker.ts';

@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { applyQuick, parseConfig, type ConfigInput } from '../../core/config.ts';
+import { applyQuick, parseConfig, type ConfigInput } from '../../cli/config.ts';
 import { liveInstances } from '../../core/lifecycle.ts';
 import type { z } from 'zod';
 import type { CellOf } from '../../core/cell-schema.ts';
-import { cellSchema, type Cell } from '../../core/results.ts';
+import { cellSchema, type Cell } from '../../suites/results.ts';
 import { docker } from '../../runners/container/docker.ts';
 import type { SectionSchema, SuiteDescriptor } from '../../suites/descriptor.ts';
 import type { SuiteName } from '../../suites/index.ts';

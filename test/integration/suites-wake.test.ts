@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.ts';
+import { parseConfig } from '../../cli/config.ts';
 import type { WakeStrategy } from '../../suites/wake/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
 import { removeRunDir, runDir } from '../../core/rundir.ts';

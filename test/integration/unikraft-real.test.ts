@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigInput } from '../../core/config.ts';
+import type { ConfigInput } from '../../cli/config.ts';
 import { stopAll } from '../../core/lifecycle.ts';
 import { cachedRootfs } from '../../fixtures/rootfs.ts';
 import { WORKLOADS, type Workload } from '../../fixtures/workloads.ts';

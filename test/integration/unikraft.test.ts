@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.ts';
+import { parseConfig } from '../../cli/config.ts';
 import { liveInstances } from '../../core/lifecycle.ts';
-import type { Accelerator } from '../../core/results.ts';
+import type { Accelerator } from '../../suites/results.ts';
 import { vmInitrd } from '../../fixtures/initramfs.ts';
 import { debianCloudKernel } from '../../runners/linux-vm/kernel.ts';
 import { buildRootfs } from '../../fixtures/rootfs.ts';

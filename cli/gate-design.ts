@@ -5,7 +5,7 @@
  * effect is more than twice their threshold.
  */
 import type { Config, RunnerName, SuiteName } from './config.ts';
-import type { Results } from './results.ts';
+import type { Results } from '../suites/results.ts';
 import { formatPercent } from '../reports/format.ts';
 import { GateRefusedError } from '../reports/compare.ts';
 import { logSpread, minimalDetectableEffect, smallestRoundsP, smallestTrialsP } from '../stats/power.ts';

@@ -1,7 +1,7 @@
 import type { Config, RunnerName } from './config.ts';
-import type { Accelerator, Environment } from './results.ts';
-import { collectEnvironment, type EngineVersions } from './host.ts';
-import { ensureTools, installCommand } from './host-tools.ts';
+import type { Accelerator, Environment } from '../suites/results.ts';
+import { collectEnvironment } from '../core/host.ts';
+import { ensureTools, installCommand } from '../core/host-tools.ts';
 import { ENGINES, RUNNER_NAMES, runnerDescriptor } from '../runners/index.ts';
 import { suiteDescriptor } from '../suites/index.ts';
 
@@ -55,10 +55,10 @@ export async function prepareHost(
   }
 
   const usable = used.filter((d) => runnerProblems[d.name] === undefined);
-  const engines: Record<string, unknown> = {};
+  const engines: Environment['engines'] = {};
   for (const engine of ENGINES) engines[engine.environmentKey] = await engine.version(usable.some((d) => d.engine === engine));
   const accelerator = usable.map((d) => accelerators[d.name]).find((a) => a.kind !== 'none');
-  const environment = await collectEnvironment(accelerator ?? { kind: 'none', reason: 'no VM or unikernel in this run' }, engines as EngineVersions);
+  const environment = await collectEnvironment(accelerator ?? { kind: 'none', reason: 'no VM or unikernel in this run' }, engines);
   const problems = Object.entries(runnerProblems).map(([runner, problem]) => `${runner}: ${problem}`);
   return {
     environment,

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileAtomic, symlinkAtomic } from './atomic.ts';
-import type { Results } from './results.ts';
+import { writeFileAtomic, symlinkAtomic } from '../core/atomic.ts';
+import type { Results } from '../suites/results.ts';
 
 export class OutputError extends Error {
   override name = 'OutputError';

@@ -1,7 +1,10 @@
-import { ENGINES } from '../runners/index.ts';
+import { ENGINES } from '../../runners/index.ts';
+import { defineCommand } from '../args.ts';
 
 /** `isobench clean`: removes what killed runs left, and only that, engine by engine. */
-export async function clean(log: (line: string) => void): Promise<number> {
+export const cleanCommand = defineCommand('clean', {}, () => clean((line) => process.stdout.write(`${line}\n`)));
+
+async function clean(log: (line: string) => void): Promise<number> {
   const counts: string[] = [];
   let total = 0;
   for (const engine of ENGINES) {

@@ -6,13 +6,13 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config, RunnerName } from './config.ts';
 import { checkRoundsGate } from './gate-design.ts';
-import { UsageError } from './usage-error.ts';
-import { ExitCode } from './exit-codes.ts';
-import { publishGate } from './gate-command.ts';
-import { watchInterruptions } from './interrupt.ts';
-import { REPO_ROOT } from './host.ts';
-import { readResults } from './results-io.ts';
-import type { Results } from './results.ts';
+import { UsageError } from '../core/usage-error.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { publishGate } from './publish-gate.ts';
+import { watchInterruptions } from '../core/interrupt.ts';
+import { REPO_ROOT } from '../core/host.ts';
+import { readResults } from '../suites/results-io.ts';
+import type { Results } from '../suites/results.ts';
 import { compareRounds } from '../reports/index.ts';
 
 const git = promisify(execFile);
@@ -53,7 +53,8 @@ async function resolveSide(spec: string): Promise<Side> {
 /** Runs `isobench run` of the checkout in `dir` once and returns its results. */
 function runOnce(dir: string, out: string, runArgs: string[]): Promise<Results> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'core/cli.ts', 'run', ...runArgs, '--out', out, '--no-install'], {
+    // The checkout's own entry: bin/isobench.js in every layout (its CLI moved from core/ to cli/ once).
+    const child = spawn(process.execPath, ['bin/isobench.js', 'run', ...runArgs, '--out', out, '--no-install'], {
       cwd: dir,
       stdio: ['ignore', 'ignore', 'inherit'],
     });

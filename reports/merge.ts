@@ -1,4 +1,4 @@
-import type { Cell, Results } from './results.ts';
+import type { Cell, Results } from '../suites/results.ts';
 import { summarize } from '../stats/descriptive.ts';
 
 const cellKey = (c: Cell) => `${c.suite}\0${c.workload}\0${c.runner}\0${c.variant ?? ''}`;

@@ -1,7 +1,7 @@
-import { SUITES } from '../suites/index.ts';
-import { specOf, type Direction, type MetricDef, type MetricSpec, type PhaseDef } from './metric-def.ts';
+import { SUITES } from './index.ts';
+import { specOf, type Direction, type MetricDef, type MetricSpec, type PhaseDef } from '../core/metric-def.ts';
 
-export type { Direction, MetricDef, MetricSpec, PhaseDef } from './metric-def.ts';
+export type { Direction, MetricDef, MetricSpec, PhaseDef } from '../core/metric-def.ts';
 
 /**
  * Every metric of every suite, in the order reports list them: each suite declares its own (suites/<name>/), and

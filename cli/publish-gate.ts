@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import type { Config } from './config.ts';
-import { ExitCode } from './exit-codes.ts';
-import { readResults } from './results-io.ts';
-import { writeFileAtomic } from './atomic.ts';
-import type { Results } from './results.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { writeFileAtomic } from '../core/atomic.ts';
+import type { Results } from '../suites/results.ts';
 import { compareResults, renderGateMarkdown, GateRefusedError, type GateReport } from '../reports/index.ts';
 
 /** Exit code of a gate verdict: a regression fails the build; rows that could not be judged make it inconclusive. */
@@ -35,10 +34,4 @@ export async function publishGate(compare: () => GateReport, writeTo?: string): 
   process.stdout.write(markdown);
   if (writeTo) await writeFileAtomic(join(writeTo, 'gate.md'), markdown);
   return GATE_EXIT[verdict];
-}
-
-/** `isobench gate --baseline FILE --current FILE`. */
-export async function gateCommand(baselinePath: string, currentPath: string, gates: Config['gates']): Promise<number> {
-  const [baseline, current] = await Promise.all([readResults(baselinePath), readResults(currentPath)]);
-  return gateResults(baseline, current, gates);
 }

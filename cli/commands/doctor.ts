@@ -1,16 +1,21 @@
 import { resolve } from 'node:path';
-import { RUNNER_NAMES } from './config.ts';
-import { loadConfig } from './load-config.ts';
-import { prepareHost } from './preflight.ts';
-import { engineVersion } from './host.ts';
-import { ExitCode } from './exit-codes.ts';
-import { workload } from '../fixtures/workloads.ts';
-import { createRunner, ENGINES, RUNNERS } from '../runners/index.ts';
+import { CONFIG_OPTION, defineCommand, NO_INSTALL_OPTION } from '../args.ts';
+import { RUNNER_NAMES } from '../config.ts';
+import { loadConfig } from '../load-config.ts';
+import { prepareHost } from '../preflight.ts';
+import { engineVersion } from '../../core/environment.ts';
+import { ExitCode } from '../../core/exit-codes.ts';
+import { workload } from '../../fixtures/workloads.ts';
+import { createRunner, ENGINES, RUNNERS } from '../../runners/index.ts';
 
 const GiB = 2 ** 30;
 
 /** `isobench doctor`: what this host can measure, and what to do about what it cannot. */
-export async function doctor(opts: { configPath?: string; install: boolean }): Promise<number> {
+export const doctorCommand = defineCommand('doctor', { ...CONFIG_OPTION, ...NO_INSTALL_OPTION }, (values) =>
+  doctor({ configPath: values.config, install: !values['no-install'] }),
+);
+
+async function doctor(opts: { configPath?: string; install: boolean }): Promise<number> {
   const { config } = await loadConfig(opts.configPath);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const host = await prepareHost(config, [...RUNNER_NAMES], { install: opts.install, cacheDir: resolve(config.testbed.cacheDir), log });

@@ -3,7 +3,7 @@ import { register } from 'node:module';
 import { resolve, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, parseConfig, type Config } from './config.ts';
-import { REPO_ROOT } from './host.ts';
+import { REPO_ROOT } from '../core/host.ts';
 
 /**
  * Loads and validates a bench.config.ts: the one given, else the one in the current folder, else the embedded

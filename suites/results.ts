@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { RUNNER_NAMES, type RunnerName } from './config.ts';
-import { acceleratorSchema } from './label.ts';
-import { cellSchemaOf, type CellSchemaOf } from './cell-schema.ts';
-import { SUITES } from '../suites/index.ts';
+import { RUNNER_NAMES, type RunnerName } from '../runners/index.ts';
+import { SUITES } from './index.ts';
+import { environmentFromV1, environmentSchema } from '../core/environment.ts';
+import { cellSchemaOf, type CellSchemaOf } from '../core/cell-schema.ts';
 
-export { acceleratorSchema, labelSchema, type Accelerator, type Label } from './label.ts';
-export { statsSchema, trialSchema, metricSchema, type Stats, type Trial, type Metric } from './cell-schema.ts';
+export { acceleratorSchema, labelSchema, type Accelerator, type Label } from '../core/label.ts';
+export { environmentSchema, type Environment } from '../core/environment.ts';
+export { statsSchema, trialSchema, metricSchema, type Stats, type Trial, type Metric } from '../core/cell-schema.ts';
 
 /**
  * The one result schema everything downstream reads (reports, CSV, gate).
@@ -13,7 +14,7 @@ export { statsSchema, trialSchema, metricSchema, type Stats, type Trial, type Me
  * and every sample comes from one trial in `Cell.trials`.
  * Bump RESULTS_SCHEMA_VERSION on any incompatible change and document it in the README.
  */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 /** The cell schemas of a list of suite descriptors, one each. */
 type SuiteCells<T extends readonly unknown[]> = {
@@ -28,22 +29,6 @@ const suiteCells = SUITES.map((d) => cellSchemaOf(d.name, runner, d.extra)) as u
 /** A cell: a union on `suite` (each suite's extra its own), each a union on `status`. */
 export const cellSchema = z.discriminatedUnion('suite', suiteCells);
 export type Cell = z.infer<typeof cellSchema>;
-
-export const environmentSchema = z.object({
-  hostname: z.string(),
-  os: z.string(),
-  kernel: z.string(),
-  cpuModel: z.string(),
-  cores: z.number(),
-  memoryBytes: z.number(),
-  memAvailableBytes: z.number(),
-  node: z.string(),
-  docker: z.object({ version: z.string() }).nullable(),
-  qemu: z.object({ version: z.string(), path: z.string() }).nullable(),
-  accelerator: acceleratorSchema,
-  harness: z.object({ version: z.string(), commit: z.string(), dirty: z.boolean() }),
-});
-export type Environment = z.infer<typeof environmentSchema>;
 
 export const resultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
@@ -74,15 +59,21 @@ export function parseResults(text: string, source: string): Results {
     throw new ResultsFormatError(`${source}: not JSON (${(e as Error).message})`);
   }
   const version = (raw as { schemaVersion?: unknown })?.schemaVersion;
-  if (version !== RESULTS_SCHEMA_VERSION) {
+  if (version !== RESULTS_SCHEMA_VERSION && version !== 1) {
     throw new ResultsFormatError(
-      `${source}: results schema version ${String(version)} is not supported (this isobench reads version ${RESULTS_SCHEMA_VERSION})`,
+      `${source}: results schema version ${String(version)} is not supported (this isobench reads versions 1 to ${RESULTS_SCHEMA_VERSION})`,
     );
   }
-  const parsed = resultsSchema.safeParse(raw);
+  const parsed = resultsSchema.safeParse(version === 1 ? fromV1(raw as Record<string, unknown>) : raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new ResultsFormatError(`${source}: not an isobench results file: ${first?.path.join('.')}: ${first?.message}`);
   }
   return parsed.data;
+}
+
+/** Version 1 differs only in where the environment keeps the engines' versions (baselines are older files). */
+function fromV1(raw: Record<string, unknown>): Record<string, unknown> {
+  const environment = raw.environment as Record<string, unknown> | undefined;
+  return { ...raw, schemaVersion: RESULTS_SCHEMA_VERSION, ...(environment && { environment: environmentFromV1(environment) }) };
 }

@@ -1,5 +1,5 @@
-import { headlineMetrics, summaryMetrics } from './metrics.ts';
-import type { Cell, Metric, Results } from './results.ts';
+import { headlineMetrics, summaryMetrics } from '../suites/metrics.ts';
+import type { Cell, Metric, Results } from '../suites/results.ts';
 
 /** Put before a value that is a lower bound of what the system does (a client-bound throughput). */
 export const LOWER_BOUND_MARK = '≥ ';
