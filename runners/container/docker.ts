@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
@@ -66,7 +67,9 @@ const DOCKER_SOCKET = '/var/run/docker.sock';
  */
 export async function ensureDockerd(log: (line: string) => void): Promise<void> {
   // DOCKER_HOST names an engine elsewhere (or a socket of the user's): a local dockerd would not be the one used.
-  if (process.env.DOCKER_HOST || (await dockerPing())) return;
+  // A dockerd that accepts on its socket is running, however long it takes to answer: on a host loaded with hundreds
+  // of instances `docker version` can take longer than any short timeout, and a second dockerd would only fail.
+  if (process.env.DOCKER_HOST || (await acceptsConnections(DOCKER_SOCKET))) return;
   const dockerd = await which('dockerd');
   if (!dockerd || process.getuid?.() !== 0) return;
   mkdirSync('/var/log', { recursive: true });
@@ -76,14 +79,25 @@ export async function ensureDockerd(log: (line: string) => void): Promise<void> 
   child.unref();
   closeSync(out);
   for (let i = 0; i < 100; i++) {
-    if (await dockerPing()) return;
+    if ((await acceptsConnections(DOCKER_SOCKET)) && (await dockerAnswers())) return;
     await sleep(200);
   }
   log('dockerd did not answer within 20 s: see /var/log/isobench-dockerd.log');
 }
 
-async function dockerPing(): Promise<boolean> {
-  if (!existsSync(DOCKER_SOCKET)) return false;
+/** Whether a process listens on the unix socket at `path` (a stale socket file refuses; a missing one is ENOENT). */
+export function acceptsConnections(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function dockerAnswers(): Promise<boolean> {
   try {
     await run('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 5_000 });
     return true;
