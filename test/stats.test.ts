@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { medianInterval, quantileSorted, summarize } from '../stats/descriptive.ts';
+import { fitQuadratic } from '../stats/quadratic.ts';
 
 describe('summarize', () => {
   it('gives the textbook statistics of a small sample', () => {
@@ -38,5 +39,22 @@ describe('confidence interval of the median', () => {
       expect(ci.level).toBeGreaterThanOrEqual(0.95);
       expect(ci.low).toBeLessThanOrEqual(ci.high);
     }
+  });
+});
+
+describe('fitQuadratic', () => {
+  it('recovers a quadratic exactly, also far from zero', () => {
+    const xs = Array.from({ length: 40 }, (_, k) => 10_000 + k);
+    const fit = fitQuadratic(xs, xs.map((x) => 3 + 0.5 * x + 0.25 * x * x));
+    const at = (x: number) => fit.c0 + fit.c1 * (x - fit.centre) + fit.c2 * (x - fit.centre) ** 2;
+    expect(fit.c2).toBeCloseTo(0.25, 6);
+    expect(at(10_050) / (3 + 0.5 * 10_050 + 0.25 * 10_050 ** 2)).toBeCloseTo(1, 9);
+  });
+
+  it('of noise around a line: no curvature worth the name, and the slope of the line', () => {
+    const xs = Array.from({ length: 200 }, (_, k) => k);
+    const fit = fitQuadratic(xs, xs.map((x) => 100 + 7 * x + (x % 2 ? 5 : -5)));
+    expect(Math.abs(fit.c2)).toBeLessThan(1e-3);
+    expect(fit.c1).toBeCloseTo(7, 1);
   });
 });
