@@ -41,6 +41,8 @@ export interface Engine {
   version(usable: boolean): Promise<EngineVersion | null>;
   /** Its line in `isobench doctor`: the version it records, or why there is none (`problem`: of a runner on it). */
   describe(version: EngineVersion | null, problem: string | undefined): string;
+  /** How an instance is stopped, for the labels of what times a stop (the wake suite's restart). */
+  readonly stopMethod: string;
   /** What `isobench clean` counts of it: "container(s)". */
   readonly leftovers: string;
   /** `isobench clean`: removes what runs that are gone left of it, saying what; returns how many. */

@@ -41,6 +41,7 @@ export const dockerEngine: Engine = {
     return availability.ok ? { version: availability.version } : null;
   },
   describe: (version, problem) => (version ? `engine ${version.version}` : `not usable: ${problem ?? 'not checked'}`),
+  stopMethod: 'docker rm -f (SIGKILL to the container, then its removal)',
   leftovers: 'container(s)',
   async clean(log) {
     try {

@@ -6,6 +6,7 @@ import { processAlive } from '../../core/processes.ts';
 import { RUN_BASE } from '../../core/rundir.ts';
 import type { Engine, PreflightOptions } from '../descriptor.ts';
 import { decideAccelerator } from './accel.ts';
+import { QEMU_STOP_GRACE_MS } from './launch.ts';
 import { QEMU_BINARY, QEMU_PACKAGE, qemuVersion } from './binary.ts';
 
 export const QEMU_TOOLS: HostTool[] = [
@@ -68,6 +69,7 @@ export const qemuEngine: Engine = {
   // Recorded wherever QEMU is installed, used by the run or not: the gate compares it between runs.
   version: () => qemuVersion(),
   describe: (version) => (version ? `${version.version} (${version.path})` : 'not installed'),
+  stopMethod: `SIGTERM to the QEMU process (it exits in order), SIGKILL if it has not exited after ${QEMU_STOP_GRACE_MS / 1000} s`,
   leftovers: 'QEMU process(es)',
   clean: cleanQemu,
 };

@@ -37,7 +37,7 @@ export interface QemuProcess {
 export interface LaunchOptions {
   /** Aborting stops the QEMU (at any time until it is stopped). */
   signal?: AbortSignal;
-  /** How long QEMU gets to quit after SIGTERM before it is killed. */
+  /** How long QEMU gets to quit after SIGTERM before it is killed (default QEMU_STOP_GRACE_MS). */
   graceMs?: number;
   /**
    * A migration stream file to load instead of booting (`-incoming` on the file as fd 3, with `-S`): the guest
@@ -55,12 +55,15 @@ let launched = 0;
 
 const STDERR_LIMIT = 64 * 1024;
 
+/** How long a QEMU gets to exit in order after SIGTERM before SIGKILL. */
+export const QEMU_STOP_GRACE_MS = 2_000;
+
 /**
  * Starts QEMU for `spec` and resolves as soon as the process exists (it is registered with the lifecycle registry
  * from that moment on). Guest-specific waiting (console markers, probes) is the caller's.
  */
 export async function launchQemu(spec: QemuSpec & LaunchOptions): Promise<QemuProcess> {
-  const { signal, graceMs = 2_000, incoming, ...qemuSpec } = spec;
+  const { signal, graceMs = QEMU_STOP_GRACE_MS, incoming, ...qemuSpec } = spec;
   const binary = await qemuBinary();
   signal?.throwIfAborted();
   const base = runFileBase(spec.name);

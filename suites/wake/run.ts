@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CellOf, Trial } from '../../core/cell-schema.ts';
 import { specOf, type MetricSpec } from '../../core/metric-def.ts';
 import { runDir } from '../../core/rundir.ts';
-import type { RunnerName } from '../../runners/index.ts';
+import { runnerDescriptor, type RunnerName } from '../../runners/index.ts';
 import { StrategyUnavailable, type Endpoint, type Instance, type MemorySample } from '../../runners/types.ts';
 import { median } from '../../stats/descriptive.ts';
 import { buildCell, cellLabel, failedTrial, metricFromTrials, trialError } from '../cell.ts';
@@ -139,6 +139,7 @@ async function strategyCell(ctx: SuiteContext, strategy: WakeStrategy, proxy: Wa
   const check = stateCheck(ctx.workload.probe);
   const notes = [
     STRATEGIES[strategy].note,
+    ...(STRATEGIES[strategy].timesStop ? [`to_zero_ms = the stop: ${runnerDescriptor(ctx.runner.name as RunnerName).engine.stopMethod}`] : []),
     check.description,
     `wake_ms = from the client asking to connect to isobench's front proxy (127.0.0.1) to the first reply byte; the ` +
       `proxy's own added latency, measured with the instance up (median of ${PROXY_PAIRS} requests each way), is proxy_added_ms and is subtracted from nothing`,

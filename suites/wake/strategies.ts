@@ -29,6 +29,8 @@ export interface Strategy {
   name: WakeStrategy;
   /** What "at zero" means with it, for the cell's notes. */
   note: string;
+  /** Its to_zero_ms is the instance's stop: the cell names how the platform stops one. */
+  timesStop?: boolean;
   toZero(instance: Instance, ctx: ZeroContext): Promise<AtZero>;
 }
 
@@ -93,6 +95,7 @@ const snapshot = needing(['snapshot'], {
 
 const restart: Strategy = {
   name: 'restart',
+  timesStop: true,
   note: 'restart: the instance is stopped and a new one started on the wake (state in memory is lost); memory at zero is 0',
   async toZero(instance, ctx) {
     await instance.stop();

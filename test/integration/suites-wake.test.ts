@@ -71,6 +71,9 @@ function expectPauseAndRestart(cells: Record<string, WakeCell>, w: Workload, tri
   const restartKeeps = w.probe.kind === 'http';
   expect(values(restart!, 'state_kept').every((v) => v === (restartKeeps ? 1 : 0))).toBe(true);
   expect(restart!.extra?.state).toMatch(restartKeeps ? /^kept in/ : /^LOST in \d+ of \d+ trials: GET isobench:wake found no value/);
+  // The restart's to_zero_ms is a stop: its label says which.
+  expect(restart!.label.notes).toContainEqual(expect.stringMatching(/^to_zero_ms = the stop: (docker rm -f|SIGTERM to the QEMU process)/));
+  expect(pause!.label.notes.some((n) => n.startsWith('to_zero_ms = the stop'))).toBe(false);
 }
 
 afterAll(async () => {
