@@ -2,9 +2,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Bench } from 'tinybench';
+import { Bench, type Task } from 'tinybench';
 import { allocatePort, releasePort } from '../core/ports.ts';
 import { quantileSorted } from '../stats/descriptive.ts';
 import { READINESS_NOTE, waitReady } from '../fixtures/probes.ts';
@@ -16,7 +17,9 @@ import type { Endpoint } from '../runners/types.ts';
  * process: (1) overhead: waitReady on a server that is ready at once, start to ready, i.e. what the harness adds
  * to every cold start; (2) resolution: the server starts listening at a known moment on the monotonic clock both
  * processes share, and the probe must see it: the lag from listening to the successful attempt, and the window
- * (last refused attempt, successful attempt] the harness itself reports.
+ * (last refused attempt, successful attempt] the harness itself reports. Beside (1), the floor: the same exchange
+ * over a bare socket (connect, one HTTP/1.0 request, read to the end), what any client pays to this server on this
+ * host, so the part the harness adds is told apart from the server's answer and the host's scheduling.
  */
 const { values } = parseArgs({
   options: {
@@ -28,10 +31,20 @@ const { values } = parseArgs({
 const trials = Number(values.trials ?? (values.quick ? 50 : 300));
 if (!Number.isInteger(trials) || trials < 5) throw new Error(`--trials: expected a whole number ≥ 5, got "${values.trials}"`);
 
-const SPEC: ProbeSpec = { kind: 'http', path: '/', expectStatus: 200, expectBody: 'ready\n' };
+const SPEC: Extract<ProbeSpec, { kind: 'http' }> = { kind: 'http', path: '/', expectStatus: 200, expectBody: 'ready\n' };
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** Listening starts this long after the probe began, varied so that it falls anywhere in an attempt's cycle. */
 const DELAYS_MS = [3, 7, 12, 20];
+
+/** One HTTP/1.0 exchange over a bare socket: no parser, no timers, no abort signals. */
+function bareExchange(endpoint: Endpoint): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(endpoint.port, endpoint.host, () => socket.end(`GET ${SPEC.path} HTTP/1.0\r\n\r\n`));
+    socket.on('data', () => {});
+    socket.once('end', resolve);
+    socket.once('error', reject);
+  });
+}
 
 function request(child: ChildProcess, command: object, answer: string): Promise<Record<string, string>> {
   const reply = new Promise<Record<string, string>>((resolve) => {
@@ -63,6 +76,9 @@ const summary = (xs: number[]) => {
   return { n: xs.length, p50: r(quantileSorted(sorted, 0.5)), p99: r(quantileSorted(sorted, 0.99)), max: r(sorted.at(-1)!) };
 };
 
+type Latency = Extract<Task['result'], { state: 'completed' }>['latency'];
+const latencySummary = (l: Latency) => ({ n: l.samplesCount, mean: l.mean, p50: l.p50, p99: l.p99, max: l.max });
+
 const child = fork(fileURLToPath(new URL('./ready-server.ts', import.meta.url)), [], { execArgv: ['--import', TSX_LOADER] });
 const port = await allocatePort();
 const endpoint: Endpoint = { host: '127.0.0.1', port };
@@ -73,10 +89,12 @@ try {
   bench.add('waitReady on a ready server', async () => {
     await waitReady(SPEC, endpoint, { timeoutMs: 5_000 });
   });
+  bench.add('the same exchange over a bare socket', () => bareExchange(endpoint));
   await bench.run();
-  const task = bench.tasks[0]!;
-  if (task.result.state !== 'completed') throw new Error(`the overhead benchmark did not complete: ${JSON.stringify(task.result)}`);
-  const overhead = task.result.latency;
+  const [overhead, floor] = bench.tasks.map((task) => {
+    if (task.result.state !== 'completed') throw new Error(`the overhead benchmark did not complete: ${JSON.stringify(task.result)}`);
+    return task.result.latency;
+  }) as [Latency, Latency];
   await request(child, { close: true }, 'closed');
 
   // (2) Resolution: the server starts listening while the probe polls.
@@ -94,13 +112,15 @@ try {
 
   const results = {
     readiness: READINESS_NOTE,
-    overheadPerTrialMs: { n: overhead.samplesCount, mean: overhead.mean, p50: overhead.p50, p99: overhead.p99, max: overhead.max },
+    overheadPerTrialMs: latencySummary(overhead),
+    bareExchangeMs: latencySummary(floor),
     readinessLagMs: summary(lagMs),
     readinessWindowMs: summary(windowMs),
   };
   const line = (name: string, s: { p50?: number; p99?: number; max?: number; n?: number }) =>
     `${name.padEnd(44)} p50 ${s.p50?.toFixed(3)} ms  p99 ${s.p99?.toFixed(3)} ms  max ${s.max?.toFixed(3)} ms  (n=${s.n})`;
   console.log(line('overhead per trial (ready server, start→ready)', results.overheadPerTrialMs));
+  console.log(line('  floor: the same exchange, bare socket', results.bareExchangeMs));
   console.log(line('readiness lag (listening → successful attempt)', results.readinessLagMs));
   console.log(line('readiness window (last refusal → success)', results.readinessWindowMs));
   console.log(`resolution (p99 of the lag): ${results.readinessLagMs.p99.toFixed(3)} ms; ${READINESS_NOTE}`);
