@@ -1,20 +1,8 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './cli-process.ts';
 import { OptionError } from '../cli/args.ts';
 import { main } from '../cli/main.ts';
 import { UsageError } from '../core/usage-error.ts';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** The real CLI, as npm runs it. */
-function isobench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/isobench.js', ...args], { cwd: root }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 // None of these lines gets as far as loading a config or starting anything.
 describe('each command takes its own options', () => {
@@ -40,9 +28,9 @@ describe('each command takes its own options', () => {
   });
 
   it('says so in one line on stderr and exits with 2 (the real CLI)', async () => {
-    const gate = await isobench(['gate', '--trials', '3']);
+    const gate = await runCli(['gate', '--trials', '3']);
     expect(gate).toEqual({
-      code: 2,
+      status: 2,
       stdout: '',
       stderr: 'isobench: gate does not take --trials: its options are --baseline, --current, --config (isobench --help)\n',
     });

@@ -1,66 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { constants } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { RUN_BASE } from '../../core/rundir.ts';
 import { docker } from '../../runners/container/docker.ts';
 
 export const run = promisify(execFile);
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface CliExit {
-  /** As a shell reports it: the exit code, or 128 + the signal that ended the process. */
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * `command <args>` from the repository, in its own process group as a shell job is (so that a signal to the group
- * is what Ctrl-C does), with its output kept.
- */
-export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(command, args, { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<CliExit>((resolve) => {
-    child.on('close', (code, signal) => resolve({ status: code ?? 128 + constants.signals[signal!], stdout, stderr }));
-  });
-  return {
-    pid: child.pid!,
-    exited,
-    output: () => ({ stdout, stderr }),
-    /** Resolves once `ready` holds (checked every 200 ms); rejects when the process ended first or after `timeoutMs`. */
-    async until<T>(ready: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-      let ended = false;
-      void exited.then(() => (ended = true));
-      for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && !ended; ) {
-        const value = await ready();
-        if (value !== undefined) return value;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error(`${ended ? 'ended' : 'still waiting'} before the condition held; stderr:\n${stderr}`);
-    },
-  };
-}
-
-export function startNpx(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return startProcess('npx', args, env);
-}
-
-/** `isobench <args>` through the real CLI, as `npm run bench` runs it (node bin/isobench.js, no wrapper process). */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return startProcess(process.execPath, ['bin/isobench.js', ...args], env);
-}
-
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliExit> {
-  return startCli(args, env).exited;
-}
+export { REPO, runCli, startCli, startNpx, startProcess, type CliExit } from '../cli-process.ts';
 
 /** A bench.config.ts in `dir` that imports isobench as a user's config file does. */
 export async function writeConfig(dir: string, config: unknown, name = 'bench.config.ts'): Promise<string> {

@@ -1,19 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli-process.ts';
 import { readResults } from '../../suites/results-io.ts';
 import { REPO_ROOT } from '../../core/host.ts';
-
-/** Runs the real CLI; resolves with its exit code and output whatever the code. */
-function isobench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const TRIALS = '10';
 let work: string;
@@ -36,8 +27,8 @@ describe('regression gate on real runs', () => {
     await writeFile(join(work, 'package.json'), '{ "type": "module" }\n');
     await writeFile(join(work, 'plain.config.ts'), config(0));
     await writeFile(join(work, 'aa.config.ts'), config(0, 0));
-    const first = await isobench(runArgs('a1', join(work, 'plain.config.ts')));
-    expect(first.code, first.stderr).toBe(0);
+    const first = await runCli(runArgs('a1', join(work, 'plain.config.ts')));
+    expect(first.status, first.stderr).toBe(0);
     baseline = join(work, 'a1', 'latest', 'results.json');
     const results = await readResults(baseline);
     baselineMedian = results.cells[0]!.metrics.find((m) => m.name === 'ready_ms')!.stats!.median;
@@ -53,25 +44,25 @@ describe('regression gate on real runs', () => {
     // through it. 8 rounds: gates.minSamples, and their smallest one-sided signed-rank p (1/256) is below α; one trial a
     // side per round, since the round, not the trial, is the sample; no warm-up, since both sides of every round
     // start the same way (a fresh isobench process), and what the rounds compare is A against B.
-    const ab = await isobench([
+    const ab = await runCli([
       'ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '8', '--trials', '1',
       '--runner', 'container', '--workload', 'http-hello', '--config', join(work, 'aa.config.ts'),
     ]);
     expect(ab.stdout, ab.stderr).toContain('cold-start.ready_ms');
     expect(ab.stdout).toMatch(/\| http-hello \| container \| .*\(n=8\) \| .*\(n=8\) \| [-+]\d+\.\d% \(8 rounds\) \|/);
     expect(ab.stdout).not.toContain('REGRESSED');
-    expect(ab.code, ab.stdout).toBe(0);
+    expect(ab.status, ab.stdout).toBe(0);
   }, 900_000); // 16 runs of isobench, each with its own preflight, on a shared 2-core host
 
   it('refuses, before measuring, designs that could never show a regression (exit 2, naming what would work)', async () => {
     // Both refused before they start anything: side by side.
     const [ab, run] = await Promise.all([
-      isobench(['ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '4', '--runner', 'container', '--workload', 'http-hello']),
-      isobench([...runArgs('few', join(work, 'plain.config.ts')).map((a) => (a === TRIALS ? '3' : a)), '--baseline', baseline, '--gate']),
+      runCli(['ab', '--a', 'HEAD', '--b', 'HEAD', '--rounds', '4', '--runner', 'container', '--workload', 'http-hello']),
+      runCli([...runArgs('few', join(work, 'plain.config.ts')).map((a) => (a === TRIALS ? '3' : a)), '--baseline', baseline, '--gate']),
     ]);
-    expect(ab.code).toBe(2);
+    expect(ab.status).toBe(2);
     expect(ab.stderr).toMatch(/4 rounds can never show a regression .*use --rounds 8/);
-    expect(run.code).toBe(2);
+    expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/no gated metric could ever be significant .*set --trials 8/);
   });
 
@@ -80,14 +71,14 @@ describe('regression gate on real runs', () => {
     // so that even a machine busy with other work shows it through its noise.
     const delay = Math.max(200, Math.ceil(baselineMedian));
     await writeFile(join(work, 'slow.config.ts'), config(delay));
-    const slow = await isobench([...runArgs('slow', join(work, 'slow.config.ts')), '--baseline', baseline, '--gate']);
-    expect(slow.code, slow.stdout + slow.stderr).toBe(1);
+    const slow = await runCli([...runArgs('slow', join(work, 'slow.config.ts')), '--baseline', baseline, '--gate']);
+    expect(slow.status, slow.stdout + slow.stderr).toBe(1);
     const regressed = slow.stdout.split('\n').filter((line) => line.includes('REGRESSED'));
     expect(regressed).toHaveLength(1);
     expect(regressed[0]).toMatch(/cold-start\.ready_ms \| http-hello \| container/);
 
-    const gate = await isobench(['gate', '--baseline', baseline, '--current', join(work, 'slow', 'latest', 'results.json')]);
-    expect(gate.code).toBe(1);
+    const gate = await runCli(['gate', '--baseline', baseline, '--current', join(work, 'slow', 'latest', 'results.json')]);
+    expect(gate.status).toBe(1);
     expect(gate.stdout).toContain('FAIL');
   });
 
@@ -96,8 +87,8 @@ describe('regression gate on real runs', () => {
     const other = { ...results, environment: { ...results.environment, accelerator: { kind: 'kvm' as const, reason: 'test' } } };
     const path = join(work, 'kvm.json');
     await writeFile(path, JSON.stringify(other));
-    const gate = await isobench(['gate', '--baseline', baseline, '--current', path]);
-    expect(gate.code).toBe(2);
+    const gate = await runCli(['gate', '--baseline', baseline, '--current', path]);
+    expect(gate.status).toBe(2);
     expect(gate.stderr).toMatch(/accelerator/i);
   });
 });
