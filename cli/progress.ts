@@ -78,7 +78,8 @@ export function createProgress(
       const last = reachedAt.length ? reachedAt[reachedAt.length - 1]! : 0;
       const skipped = i - reachedAt.length;
       for (let k = 1; k <= skipped; k++) reachedAt.push(last + ((elapsed - last) * k) / skipped);
-      const eta = remainingMs(reachedAt, steps);
+      // The last step is often unlike the others (density's stop of every instance): no pace of theirs tells its length.
+      const eta = i < steps ? remainingMs(reachedAt, steps) : undefined;
       const text =
         `${scope}  ${note ?? `step ${i}`} (${i}/${steps})  elapsed ${formatDuration(elapsed)}` +
         (eta !== undefined ? `  ~${formatDuration(eta)} left` : '') +

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { remainingMs } from '../cli/progress.ts';
+import { createProgress, remainingMs } from '../cli/progress.ts';
 
 /** Elapsed times at which steps 1..n were reached when step k takes `duration(k)`. */
 const reached = (n: number, duration: (k: number) => number) => {
@@ -86,5 +86,20 @@ describe('remainingMs', () => {
     expect(factors[Math.floor(factors.length / 2)]).toBeLessThan(1.4);
     expect(factors[Math.floor(factors.length * 0.9)]).toBeLessThan(2);
     expect(factors.at(-1)).toBeLessThan(8);
+  });
+});
+
+describe('the progress line', () => {
+  it('gives the time left on every step but the last (the density stop is unlike the starts before it)', () => {
+    const lines: string[] = [];
+    let clock = 0;
+    const progress = createProgress({ isTTY: false, write: (text: string) => lines.push(text) } as unknown as NodeJS.WriteStream, () => clock);
+    progress.begin({ suite: 'density', workload: 'http-hello', runner: 'container' }, 4);
+    for (const step of [1, 2, 3, 4]) {
+      clock += 1_000;
+      progress.step(step, step < 4 ? `${step} instances up` : 'stopping 3 instances');
+    }
+    expect(lines.filter((line) => line.includes('instances up')).slice(1).every((line) => line.includes('left'))).toBe(true);
+    expect(lines.find((line) => line.includes('stopping'))).not.toContain('left');
   });
 });
