@@ -1,22 +1,25 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
 import { processAlive } from '../core/processes.ts';
-import { startProcess } from './cli-process.ts';
+import { REPO, startProcess } from './cli-process.ts';
 
-// A test that times out leaves what it started running; the helper ends it with the test (or with the file).
-describe('processes the tests start', () => {
-  let inFile: number;
-  let inTest: number;
-  beforeAll(() => {
-    inFile = startProcess('sleep', ['600']).pid;
-  });
-
-  it('(a test that leaves its process running)', () => {
-    inTest = startProcess('sleep', ['600']).pid;
-    expect(processAlive(inTest)).toBe(true);
-  });
-
-  it('are ended when their test ends; one started in beforeAll lives on until the file ends', () => {
-    expect(processAlive(inTest)).toBe(false);
-    expect(processAlive(inFile)).toBe(true);
-  });
+it('a test that timed out leaves no process it started behind (a real vitest run of such a test)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'isobench-leftover-'));
+  try {
+    const pidFile = join(dir, 'pid');
+    const vitest = await startProcess(
+      process.execPath,
+      [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/fixtures/leftover/vitest.config.ts'],
+      { ISOBENCH_LEFTOVER_PID_FILE: pidFile },
+    ).exited;
+    expect(vitest.status, vitest.stdout + vitest.stderr).toBe(1);
+    expect(vitest.stdout + vitest.stderr).toContain('Test timed out in 1000ms');
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(pid).toBeGreaterThan(0);
+    expect(processAlive(pid)).toBe(false);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

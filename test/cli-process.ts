@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, expect } from 'vitest';
+import { afterAll } from 'vitest';
 
 export const REPO = fileURLToPath(new URL('../', import.meta.url));
 
@@ -13,18 +13,18 @@ export interface CliExit {
   stderr: string;
 }
 
-/** How long a process still running when its test ended gets to stop its instances after SIGTERM. */
+/** How long a process still running when its file ended gets to stop its instances after SIGTERM. */
 const END_GRACE_MS = 60_000;
-/** Processes started inside the current test, and those started outside any (beforeAll): each ended with its scope. */
-const startedInTest = new Set<ChildProcess>();
-const startedInFile = new Set<ChildProcess>();
+/** The processes this file started. */
+const started = new Set<ChildProcess>();
 
 /**
- * Ends what is still running of `started`: SIGTERM to its process group (the harness stops its instances and exits),
- * SIGKILL after the grace. A test that timed out or failed early would otherwise leave its `isobench run` behind, and
- * with it containers and QEMUs.
+ * When the file ends, whatever it started that still runs is ended: SIGTERM to its process group (the harness stops
+ * its instances and exits), SIGKILL after the grace. A test that timed out would otherwise leave its `isobench run`
+ * (in a process group of its own) behind, and with it containers and QEMUs. At the file's end, not each test's:
+ * tests of a describe.concurrent run side by side, and vitest cannot tell which of them a process belongs to.
  */
-async function endAll(started: Set<ChildProcess>): Promise<void> {
+afterAll(async () => {
   const running = [...started].filter((child) => child.exitCode === null && child.signalCode === null);
   started.clear();
   await Promise.all(
@@ -43,17 +43,15 @@ async function endAll(started: Set<ChildProcess>): Promise<void> {
       clearTimeout(timer);
     }),
   );
-}
-afterEach(() => endAll(startedInTest));
-afterAll(() => endAll(startedInFile));
+});
 
 /**
  * `command <args>` from the repository, in its own process group as a shell job is (so that a signal to the group
- * is what Ctrl-C does), with its output kept. Ended when its test (or, started in a beforeAll, its file) ends.
+ * is what Ctrl-C does), with its output kept; ended, if still running, when the test file ends.
  */
 export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(command, args, { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  (expect.getState().currentTestName === undefined ? startedInFile : startedInTest).add(child);
+  started.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
